@@ -1,0 +1,41 @@
+// The Debian packages the tests need, found by a file each installs. `npm test` installs the
+// missing ones when it runs as root with apt; otherwise it prints the exact apt-get line.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+export const SYSTEM_DEPS = [
+  { pkg: 'chromium', file: '/usr/bin/chromium', why: 'end-to-end tests in headless Chromium' },
+  { pkg: 'qemu-system-x86', file: '/usr/bin/qemu-system-x86_64', why: 'the virtual NUMA box' },
+  { pkg: 'busybox-static', file: '/bin/busybox', why: 'the virtual NUMA box initramfs' },
+  { pkg: 'cpio', file: '/usr/bin/cpio', why: 'packing the initramfs' },
+  { pkg: 'zstd', file: '/usr/bin/zstd', why: 'unpacking Debian kernel packages' },
+  { pkg: 'openssh-server', file: '/usr/sbin/sshd', why: 'a real sshd on loopback for remote-host tests' },
+  { pkg: 'openssh-client', file: '/usr/bin/ssh', why: 'ssh hosts' },
+];
+
+export function missingDeps() {
+  return SYSTEM_DEPS.filter((d) => !existsSync(d.file));
+}
+
+export function ensureSystemDeps(log = console.log) {
+  const missing = missingDeps();
+  if (!missing.length) return true;
+  const line = `apt-get install -y --no-install-recommends ${missing.map((d) => d.pkg).join(' ')}`;
+  const isRoot = process.getuid?.() === 0;
+  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+  if (!isRoot || !hasApt) {
+    log(`Missing system packages: ${missing.map((d) => `${d.pkg} (${d.why})`).join(', ')}`);
+    log(`Install them with: sudo ${line}`);
+    return false;
+  }
+  log(`Installing missing system packages: ${missing.map((d) => d.pkg).join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('sh', ['-c', line], { stdio: 'inherit', env });
+  const still = missingDeps();
+  if (still.length) {
+    log(`Still missing after apt-get: ${still.map((d) => d.pkg).join(' ')}`);
+    return false;
+  }
+  return true;
+}

@@ -1,0 +1,69 @@
+import { formatFlags, parseArgs, UsageError } from './args';
+import { GLOBAL_FLAGS, type CliCommand } from './commands';
+import { hostsProbeCommand } from './hostsProbe';
+import { serveCommand } from './serve';
+import { LabApiError } from '../../shared/api/labApi';
+import { LAB_VERSION } from '../version';
+
+/**
+ * numa-lab: the CLI contract. Subcommands, flags and JSON shapes are relied on by users' CI:
+ * change them only by adding. Exit status: 0 ok, 1 failed, 2 usage error (3: a compared
+ * counter diverged, for `run`).
+ */
+export const COMMANDS: CliCommand[] = [serveCommand, hostsProbeCommand];
+
+function helpText(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.usage.length));
+  return [
+    `numa-lab ${LAB_VERSION} — a lab for Linux THP and NUMA page-migration experiments`,
+    '',
+    'Usage: numa-lab <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.usage.padEnd(w)}  ${c.summary}`),
+    '',
+    'Global options:',
+    formatFlags(GLOBAL_FLAGS),
+    '',
+    'Targets: local, ssh://[user@]host[:port], an ssh alias, serial:/path, testbox:<name>',
+    "Run 'numa-lab <command> --help' for a command's options.",
+  ].join('\n');
+}
+
+function commandHelp(c: CliCommand): string {
+  return [`Usage: ${c.usage}`, '', c.summary, '', 'Options:', formatFlags([...c.flags, ...GLOBAL_FLAGS])].join('\n');
+}
+
+export async function runCli(argv: string[], out = (l: string) => process.stdout.write(`${l}\n`), err = (l: string) => process.stderr.write(`${l}\n`)): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    out(helpText());
+    return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === '--version') {
+    out(LAB_VERSION);
+    return 0;
+  }
+  const cmd = COMMANDS.filter((c) => c.words.every((w, i) => argv[i] === w)).sort((a, b) => b.words.length - a.words.length)[0];
+  if (!cmd) {
+    const known = [...new Set(COMMANDS.map((c) => c.words.join(' ')))].join(', ');
+    err(`numa-lab: unknown command ${JSON.stringify(argv.slice(0, 2).join(' '))}; commands: ${known}. See numa-lab --help`);
+    return 2;
+  }
+  const rest = argv.slice(cmd.words.length);
+  try {
+    const parsed = parseArgs(rest, [...cmd.flags, ...GLOBAL_FLAGS]);
+    if (parsed.flags.help) {
+      out(commandHelp(cmd));
+      return 0;
+    }
+    return await cmd.run({ positionals: parsed.positionals, flags: parsed.flags, out, err });
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`numa-lab ${cmd.words.join(' ')}: ${e.message}\nUsage: ${cmd.usage}`);
+      return 2;
+    }
+    const code = e instanceof LabApiError && e.code.startsWith('bad-') ? 2 : 1;
+    err(`numa-lab ${cmd.words.join(' ')}: ${e instanceof Error ? e.message : String(e)}`);
+    return code;
+  }
+}

@@ -1,0 +1,17 @@
+/** A duplex byte stream to a tty on a host: a pty we spawned, or a socket to a serial port. */
+export interface ByteStream {
+  write(data: string | Uint8Array): void;
+  onData(listener: (chunk: Buffer) => void): { dispose(): void };
+  onClose(listener: (reason: string) => void): { dispose(): void };
+  resize?(cols: number, rows: number): void;
+  close(): void;
+}
+/** How the lab reaches one host. Every host kind (local, ssh, serial) implements it. */
+export interface Transport {
+  readonly target: string;
+  /** A fresh shell for the lab's command channel; never shown to the user. May be called more than once. */
+  openChannelStream(): Promise<ByteStream>;
+  /** A shell for the user's terminal pane. */
+  openTerminalStream(cols: number, rows: number): Promise<ByteStream>;
+  close(): Promise<void>;
+}

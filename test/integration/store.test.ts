@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrate, openDb, schemaVersion } from '../../src/main/store/store';
+import { migrations } from '../../src/main/store/migrations';
+
+const dir = mkdtempSync(join(tmpdir(), 'numalab-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the SQLite store', () => {
+  it('creates the file in WAL mode at the newest schema version', () => {
+    const db = openDb({ path: join(dir, 'a', 'lab.db') });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(schemaVersion(db)).toBe(Math.max(...migrations.map((m) => m.version)));
+    db.close();
+  });
+
+  it('applies only the migrations a file lacks, and keeps data across reopen', () => {
+    const path = join(dir, 'b.db');
+    const first = [migrations[0]];
+    const db = openDb({ path, migrations: first });
+    db.prepare("INSERT INTO hosts (target, first_seen, last_seen) VALUES ('local', 'x', 'x')").run();
+    db.close();
+    const again = openDb({ path, migrations: [...first, { version: 99, name: 'extra', sql: 'CREATE TABLE extra (x INTEGER);' }] });
+    expect(schemaVersion(again)).toBe(99);
+    expect(again.prepare('SELECT count(*) AS n FROM hosts').get()).toEqual({ n: 1 });
+    again.close();
+  });
+
+  it('rolls a failing migration back whole and leaves the version unchanged', () => {
+    const path = join(dir, 'c.db');
+    const db = openDb({ path, migrations: [migrations[0]] });
+    expect(() => migrate(db, [migrations[0], { version: 2, name: 'bad', sql: 'CREATE TABLE ok (x); CREATE TABLE ok (x);' }])).toThrow(/already exists/);
+    expect(schemaVersion(db)).toBe(1);
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'ok'").get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('refuses a file from a newer lab instead of damaging it', () => {
+    const path = join(dir, 'd.db');
+    const db = openDb({ path, migrations: [...migrations, { version: 500, name: 'future', sql: 'SELECT 1;' }] });
+    db.close();
+    expect(() => openDb({ path })).toThrow(/newer than this lab knows/);
+  });
+});

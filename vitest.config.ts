@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// One run for everything `npm test` checks: unit tests beside the code (src/**), integration
+// tests on this machine's real pty, /sys and SQLite (test/integration), the virtual NUMA box
+// (test/testbox: one guest per kernel per run), and Chromium end to end (test/e2e).
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 300_000,
+    reporters: ['default'],
+  },
+});
