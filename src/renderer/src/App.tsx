@@ -1,45 +1,59 @@
 import { useEffect, useState } from 'react';
 import type { LabApi } from '../../shared/api/labApi';
 import type { HostFacts } from '../../shared/hostFacts';
-import { HostFactsPanel } from './components/HostFactsPanel';
-import { TerminalPane } from './components/TerminalPane';
+import { PANELS } from './panels/registry';
 
 export function App({ lab, via }: { lab: LabApi; via: 'ipc' | 'websocket' }) {
-  const [target] = useState('local');
+  const [target, setTarget] = useState('local');
   const [facts, setFacts] = useState<HostFacts | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [shell, setShell] = useState<string>('');
+  const [panel, setPanel] = useState(PANELS[0].id);
 
   useEffect(() => {
     lab.invoke('app.info', {}).then((i) => setShell(`${i.shell} · ${i.version}`), () => {});
+  }, [lab]);
+
+  useEffect(() => {
+    setFacts(undefined);
+    setError(undefined);
     lab.invoke('hosts.probe', { target }).then(setFacts, (e: Error) => setError(e.message));
   }, [lab, target]);
 
+  const current = PANELS.find((p) => p.id === panel) ?? PANELS[0];
   return (
     <div className="app">
       <header className="topbar">
         <span className="brand">NUMA Lab</span>
+        <nav className="tabs" role="tablist">
+          {PANELS.map((p) => (
+            <button key={p.id} role="tab" aria-selected={p.id === current.id} data-testid={`tab-${p.id}`} onClick={() => setPanel(p.id)}>
+              {p.title}
+            </button>
+          ))}
+        </nav>
+        <span className="spacer" />
+        <label className="muted">
+          host{' '}
+          <input
+            className="target-input"
+            data-testid="target-input"
+            defaultValue={target}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') setTarget((e.target as HTMLInputElement).value.trim());
+            }}
+          />
+        </label>
         <span className="muted">
-          {shell} · LabApi over {via === 'ipc' ? 'Electron IPC' : 'WebSocket'}
+          {shell} · {via === 'ipc' ? 'Electron IPC' : 'WebSocket'}
         </span>
       </header>
-      <main className="layout">
-        <section className="panel hosts">
-          <h2>Host</h2>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
-          {facts ? <HostFactsPanel facts={facts} /> : !error && <p className="muted">probing {target}…</p>}
-        </section>
-        <section className="panel terminal">
-          <h2>
-            Terminal <span className="muted">{target}</span>
-          </h2>
-          <TerminalPane lab={lab} target={target} />
-        </section>
-      </main>
+      {error && (
+        <p className="error banner" role="alert">
+          {error}
+        </p>
+      )}
+      <main className="content">{current.render({ lab, target, facts })}</main>
     </div>
   );
 }

@@ -1,0 +1,28 @@
+import type { ReactNode } from 'react';
+import type { LabApi } from '../../../shared/api/labApi';
+import type { HostFacts } from '../../../shared/hostFacts';
+import { HostPanel } from './HostPanel';
+
+/**
+ * The lab's views, one file each. A feature adds its panel here (one line) and nowhere else in
+ * the app shell, so features do not edit each other's code.
+ */
+export interface PanelProps {
+  lab: LabApi;
+  /** The host the user picked (a canonical target string). */
+  target: string;
+  /** Its facts, once probed. */
+  facts: HostFacts | undefined;
+}
+
+export interface PanelDef {
+  id: string;
+  title: string;
+  /** Panels that need no host (the simulator) stay usable before any host answers. */
+  needsHost: boolean;
+  render: (p: PanelProps) => ReactNode;
+}
+
+export const PANELS: PanelDef[] = [
+  { id: 'host', title: 'Host', needsHost: true, render: (p) => <HostPanel {...p} /> },
+];
