@@ -41,13 +41,11 @@ describe('the lab in Chromium (headless mode)', () => {
   it('runs what is typed into the terminal pane on a real shell', async () => {
     const term = page.getByTestId('terminal');
     await term.click();
-    // Page-side predicates are strings: this file is type-checked as Node code, without the DOM lib.
-    await page.waitForFunction("(document.querySelector('.xterm-rows')?.textContent ?? '').trim().length > 0", null, { timeout: 15000 });
+    // Locators, not page functions: the page's CSP forbids eval, and this file has no DOM lib.
+    await page.locator('.xterm-rows').filter({ hasText: /\S/ }).waitFor({ timeout: 15000 });
     await page.keyboard.type('echo $((6*7))');
     await page.keyboard.press('Enter');
-    await page.waitForFunction("[...document.querySelectorAll('.xterm-rows > div')].some((r) => (r.textContent ?? '').trim() === '42')", null, {
-      timeout: 15000,
-    });
+    await page.locator('.xterm-rows > div', { hasText: /^\s*42\s*$/ }).first().waitFor({ timeout: 15000 });
     await page.screenshot({ path: join(artifacts, 'skeleton.png') });
     const rows = await page.locator('.xterm-rows > div').allTextContents();
     expect(rows.map((r) => r.trim())).toContain('42');
