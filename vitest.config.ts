@@ -10,6 +10,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 300_000,
+    // Puts this machine's THP/NUMA knobs back as they were before the run, whatever the tests did.
+    globalSetup: ['test/support/knobsGlobalSetup.ts'],
     reporters: ['default'],
   },
 });

@@ -11,6 +11,8 @@ export const SYSTEM_DEPS = [
   { pkg: 'zstd', file: '/usr/bin/zstd', why: 'unpacking Debian kernel packages' },
   { pkg: 'openssh-server', file: '/usr/sbin/sshd', why: 'a real sshd on loopback for remote-host tests' },
   { pkg: 'openssh-client', file: '/usr/bin/ssh', why: 'ssh hosts' },
+  { pkg: 'sudo', file: '/usr/bin/sudo', why: 'the privilege tests (sudo -n, and a sudo password typed in the terminal tab)' },
+  { pkg: 'zsh', file: '/usr/bin/zsh', why: 'the zsh-as-login-shell case of the ssh tests' },
 ];
 
 export function missingDeps() {

@@ -12,12 +12,25 @@ import {
 import { formatHostTarget, parseHostTarget, TargetError } from '../shared/hostTarget';
 import type { HostFacts } from '../shared/hostFacts';
 import { HostSession } from './hosts/hostSession';
+import { hostHandlers } from './hosts/handlers';
+import { TranscriptsRepo } from './store/transcriptsRepo';
 import { openTransport } from './hosts/openTransport';
 import { probeHost } from './hosts/probe';
-import type { ByteStream } from './hosts/transport';
+import type { ByteStream, Transport } from './hosts/transport';
 import { HostsRepo } from './store/hostsRepo';
+import { KnobService } from './knobs/knobService';
+import { KnobJournalRepo } from './knobs/journalRepo';
+import { knobHandlers } from './knobs/handlers';
+import { simHandlers } from './sim/handlers';
+import { ExperimentService } from './experiments/experimentService';
+import { experimentHandlers } from './experiments/handlers';
+import { processIdentity } from './knobs/owner';
+import type { KnobRestoreResult } from '../shared/knobs/api';
 import { openDb, type Db } from './store/store';
 import type { z } from 'zod';
+import { TelemetryService } from './telemetry/service';
+import { telemetryHandlers } from './telemetry/handlers';
+import { isOwnerAlive } from './knobs/owner';
 
 export type LabShell = 'electron' | 'headless';
 export type LabListener = <E extends LabEvent>(event: E, payload: LabEventPayload<E>) => void;
@@ -27,6 +40,12 @@ export interface LabOptions {
   shell: LabShell;
   nativeBinding?: string;
   version?: string;
+  /**
+   * Knob settings. `autoRestore` (default true, or $NUMA_LAB_KNOBS_AUTORESTORE=0): at start,
+   * restore the local host's knobs left changed by a lab that died; other hosts are offered
+   * (knobs.pending). `mountDebugfs` (default true): mount debugfs to reach the scan tunables.
+   */
+  knobs?: { autoRestore?: boolean; mountDebugfs?: boolean };
 }
 
 type Handlers = { [M in LabMethod]: (params: z.output<(typeof labMethods)[M]['params']>) => Promise<LabResult<M>> };
@@ -38,14 +57,52 @@ type Handlers = { [M in LabMethod]: (params: z.output<(typeof labMethods)[M]['pa
 export class Lab {
   readonly db: Db;
   readonly hosts: HostsRepo;
+  readonly transcripts: TranscriptsRepo;
   private readonly sessions = new Map<string, Promise<HostSession>>();
   private readonly terminals = new Map<string, { stream: ByteStream; target: string }>();
   private readonly listeners = new Set<LabListener>();
   private closed = false;
+  readonly knobs: KnobService;
+  /** The start-up recovery of knobs a dead lab left changed (see KnobService.recoverUnrestored). */
+  readonly knobRecovery: Promise<{ restored: KnobRestoreResult[]; offered: string[] }>;
+  /** Sampling runs (issue 5); runs a dead lab left 'running' are marked interrupted here. */
+  readonly telemetry: TelemetryService;
+  /** Experiments (issue 7): knobs + sampling + workload + prediction, one per host at a time. */
+  readonly experiments: ExperimentService;
 
   constructor(readonly opts: LabOptions) {
     this.db = openDb({ path: opts.dbPath, nativeBinding: opts.nativeBinding });
     this.hosts = new HostsRepo(this.db);
+    this.transcripts = new TranscriptsRepo(this.db);
+    this.knobs = new KnobService(new KnobJournalRepo(this.db), {
+      mountDebugfs: opts.knobs?.mountDebugfs ?? true,
+      owner: processIdentity(),
+      session: (t) => this.session(t),
+      onChanged: (target, origin, ids) => this.emit('knobs.changed', { target, origin, ids }),
+    });
+    const autoRestore = opts.knobs?.autoRestore ?? process.env.NUMA_LAB_KNOBS_AUTORESTORE !== '0';
+    this.knobRecovery = this.knobs.recoverUnrestored((t) => autoRestore && t === 'local');
+    this.knobRecovery.catch((e) => process.stderr.write(`numa-lab: could not restore knobs left changed by an earlier lab: ${e instanceof Error ? e.message : e}\n`));
+    this.telemetry = new TelemetryService({
+      db: this.db,
+      session: (t) => this.session(t),
+      emit: (e, p) => this.emit(e, p as never),
+      owner: processIdentity() ?? `pid ${process.pid}`,
+      isOwnerAlive,
+    });
+    this.experiments = new ExperimentService(
+      this.db,
+      { session: (t) => this.session(t), probe: (t) => this.probe(t), knobs: this.knobs, telemetry: this.telemetry },
+      (e: string, p: unknown) => this.emit(e as never, p as never),
+      processIdentity() ?? `pid ${process.pid}`,
+      isOwnerAlive,
+    );
+    // Knob changes become markers on the time axis of that host's running sample.
+    this.subscribe((event, payload) => {
+      if (event !== 'knobs.changed') return;
+      const p = payload as { target: string; origin: string; ids: string[] };
+      this.telemetry.mark(p.target, 'knob', `${p.ids.join(', ')} changed (${p.origin})`);
+    });
   }
 
   subscribe(listener: LabListener): () => void {
@@ -81,11 +138,32 @@ export class Lab {
     const key = formatHostTarget(parsed);
     let s = this.sessions.get(key);
     if (!s) {
-      s = openTransport(parsed).then((t) => new HostSession(key, t));
+      s = openTransport(parsed).then((t) => this.newHostSession(key, t));
       this.sessions.set(key, s);
       s.catch(() => this.sessions.delete(key));
     }
     return s;
+  }
+
+  /** A session with transcripts (redacted at password prompts) and `hosts.state` events. */
+  private newHostSession(key: string, t: Transport): HostSession {
+    const s = new HostSession(key, t, { transcript: (target) => this.transcripts.sink(target) });
+    s.onState((st) => this.emit('hosts.state', st));
+    return s;
+  }
+
+  /** Closes and forgets a host's session (hosts.disconnect); its terminals end with it. */
+  async dropSession(key: string): Promise<boolean> {
+    const s = this.sessions.get(key);
+    if (!s) return false;
+    this.sessions.delete(key);
+    await (await s.catch(() => undefined))?.close();
+    return true;
+  }
+
+  async liveSessions(): Promise<HostSession[]> {
+    const all = await Promise.all([...this.sessions.values()].map((s) => s.catch(() => undefined)));
+    return all.filter((s): s is HostSession => s !== undefined);
   }
 
   async probe(rawTarget: string): Promise<HostFacts> {
@@ -98,6 +176,31 @@ export class Lab {
   private readonly handlers: Handlers = {
     'app.info': async () => ({ version: this.opts.version ?? '0.0.0', shell: this.opts.shell, dbPath: this.opts.dbPath }),
     'hosts.list': async () => this.hosts.list(),
+    ...knobHandlers(() => this.knobs),
+    ...simHandlers((e, p) => this.emit(e, p)),
+    ...experimentHandlers(() => this.experiments),
+    ...telemetryHandlers(
+      () => this.telemetry,
+      (t) => {
+        try {
+          return Lab.canonicalTarget(t);
+        } catch (e) {
+          throw e instanceof TargetError ? new LabApiError(e.message, 'bad-target') : e;
+        }
+      },
+    ),
+    ...hostHandlers(() => ({
+      session: (t) => this.session(t),
+      dropSession: (t) => this.dropSession(t),
+      liveSessions: () => this.liveSessions(),
+      canonical: (t) => {
+        try {
+          return Lab.canonicalTarget(t);
+        } catch (e) {
+          throw e instanceof TargetError ? new LabApiError(e.message, 'bad-target') : e;
+        }
+      },
+    })),
     'hosts.probe': async ({ target }) => this.probe(target),
     'terminal.open': async ({ target, cols, rows }) => {
       const session = await this.session(target);
@@ -139,11 +242,18 @@ export class Lab {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Knobs this lab changed and still holds go back before its sessions close.
+    await this.experiments.close();
+    await this.telemetry.close();
+    await this.knobRecovery.catch(() => undefined);
+    await this.knobs.restoreOwned().catch((e) => process.stderr.write(`numa-lab: could not restore knobs on close: ${e instanceof Error ? e.message : e}\n`));
+    if (this.closed) return;
     this.closed = true;
     for (const t of this.terminals.values()) t.stream.close();
     this.terminals.clear();
     for (const s of this.sessions.values()) await (await s.catch(() => undefined))?.close();
     this.sessions.clear();
+    this.transcripts.flush();
     this.db.close();
   }
 }

@@ -2,6 +2,12 @@ import { formatFlags, parseArgs, UsageError } from './args';
 import { GLOBAL_FLAGS, type CliCommand } from './commands';
 import { hostsProbeCommand } from './hostsProbe';
 import { serveCommand } from './serve';
+import { simCommand } from './sim';
+import { runCommand } from './run';
+import { compareCommand } from './compare';
+import { knobsGetCommand, knobsRestoreCommand, knobsSetCommand } from './knobs';
+import { sampleCommand } from './sample';
+import { runsExportCommand, runsListCommand } from './runs';
 import { LabApiError } from '../../shared/api/labApi';
 import { LAB_VERSION } from '../version';
 
@@ -10,17 +16,16 @@ import { LAB_VERSION } from '../version';
  * change them only by adding. Exit status: 0 ok, 1 failed, 2 usage error (3: a compared
  * counter diverged, for `run`).
  */
-export const COMMANDS: CliCommand[] = [serveCommand, hostsProbeCommand];
+export const COMMANDS: CliCommand[] = [serveCommand, hostsProbeCommand, simCommand, runCommand, compareCommand, knobsGetCommand, knobsSetCommand, knobsRestoreCommand, sampleCommand, runsListCommand, runsExportCommand];
 
 function helpText(): string {
-  const w = Math.max(...COMMANDS.map((c) => c.usage.length));
   return [
     `numa-lab ${LAB_VERSION} — a lab for Linux THP and NUMA page-migration experiments`,
     '',
     'Usage: numa-lab <command> [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.usage.padEnd(w)}  ${c.summary}`),
+    ...COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
     '',
     'Global options:',
     formatFlags(GLOBAL_FLAGS),

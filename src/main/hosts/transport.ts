@@ -14,4 +14,14 @@ export interface Transport {
   /** A shell for the user's terminal pane. */
   openTerminalStream(cols: number, rows: number): Promise<ByteStream>;
   close(): Promise<void>;
+  /** Kinds with a connection of their own (ssh) establish it here, reporting prompts meanwhile. */
+  connect?(hooks?: ConnectHooks): Promise<void>;
+  /** Drops every stream and connection so that the next connect() starts afresh (reconnect). */
+  reset?(): Promise<void>;
+}
+
+export interface ConnectHooks {
+  /** The host (ssh, sudo, a key) asks a question the user must answer in the terminal tab. */
+  onNeedsInput?(prompt: string): void;
+  onInputGiven?(): void;
 }

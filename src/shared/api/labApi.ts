@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { HostFactsSchema } from '../hostFacts';
+import { knobEvents, knobMethods } from '../knobs/api';
+import { hostEvents, hostMethods } from '../hosts/api';
+import { simEvents, simMethods } from '../sim/api';
+import { experimentEvents, experimentMethods } from '../experiments/api';
+import { telemetryEvents, telemetryMethods } from '../telemetry/api';
 
 /**
  * LabApi: the one contract between the renderer and the lab, whichever shell carries it (Electron
@@ -50,11 +55,21 @@ export const labMethods = {
     params: z.object({ terminalId: TerminalId }).strict(),
     result: z.null(),
   },
+  ...knobMethods,
+  ...hostMethods,
+  ...simMethods,
+  ...experimentMethods,
+  ...telemetryMethods,
 } as const;
 
 export const labEvents = {
   'terminal.output': z.object({ terminalId: TerminalId, data: z.string() }),
   'terminal.exit': z.object({ terminalId: TerminalId, reason: z.string() }),
+  ...knobEvents,
+  ...hostEvents,
+  ...simEvents,
+  ...experimentEvents,
+  ...telemetryEvents,
 } as const;
 
 export type LabMethod = keyof typeof labMethods;

@@ -2,6 +2,11 @@ import type { ReactNode } from 'react';
 import type { LabApi } from '../../../shared/api/labApi';
 import type { HostFacts } from '../../../shared/hostFacts';
 import { HostPanel } from './HostPanel';
+import { SimulatorPanel } from './SimulatorPanel';
+import { ExperimentsPanel } from './ExperimentsPanel';
+import { KnobsPanel } from './KnobsPanel';
+import { HostsPanel } from './HostsPanel';
+import { TelemetryPanel } from './TelemetryPanel';
 
 /**
  * The lab's views, one file each. A feature adds its panel here (one line) and nowhere else in
@@ -25,4 +30,9 @@ export interface PanelDef {
 
 export const PANELS: PanelDef[] = [
   { id: 'host', title: 'Host', needsHost: true, render: (p) => <HostPanel {...p} /> },
+  { id: 'experiments', title: 'Experiments', needsHost: true, render: (p) => <ExperimentsPanel {...p} /> },
+  { id: 'simulator', title: 'Simulator', needsHost: false, render: (p) => <SimulatorPanel {...p} /> },
+  { id: 'knobs', title: 'Knobs', needsHost: true, render: (p) => <KnobsPanel {...p} /> },
+  { id: 'hosts', title: 'Hosts', needsHost: false, render: (p) => <HostsPanel {...p} /> },
+  { id: 'telemetry', title: 'Telemetry', needsHost: true, render: (p) => <TelemetryPanel {...p} /> },
 ];

@@ -1,0 +1,92 @@
+import type { CliCommand } from './commands';
+import { UsageError } from './args';
+import { keyValues, PARAM_FLAGS, parseIntFlag, parseMiB } from './specFlags';
+import { runSim } from '../sim/runSim';
+import { VARIANT_NAMES, variantForKernelRelease, type SimResult, type SimSpec } from '../../sim';
+import { parseWorkloadParams, WORKLOAD_NAMES } from '../../shared/workloads';
+import { formatDeltaTable } from './deltaTable';
+
+/** `numa-lab sim`: a prediction with no host at all. */
+export const simCommand: CliCommand = {
+  words: ['sim'],
+  usage: 'numa-lab sim --kernel <variant|release> --workload <name> [--param k=v ...] [--knob k=v ...] [--nodes N] [--json]',
+  summary: "predict a workload's /proc/vmstat deltas with the simulator of the kernel's migration code",
+  flags: [
+    { name: 'kernel', type: 'string', valueName: 'variant|release', help: `a variant (${VARIANT_NAMES.join(', ')}) or a uname -r release such as 6.12.117+deb13-amd64` },
+    ...PARAM_FLAGS,
+    { name: 'nodes', type: 'string', valueName: 'N', help: 'NUMA nodes (default 2)' },
+    { name: 'cpus-per-node', type: 'string', valueName: 'N', help: 'CPUs per node (default 1)' },
+    { name: 'mem-per-node', type: 'string', valueName: 'size', help: 'memory per node, e.g. 1G (default 1G)' },
+    { name: 'seed', type: 'string', valueName: 'N', help: 'seed for the multi-threaded access models (numa01/numa02)' },
+    { name: 'trace', type: 'bool', help: 'print the per-migrate_pages() call trace (migrate:mm_migrate_pages)' },
+    { name: 'json', type: 'bool', help: 'print the prediction as JSON (the shape of run and export)' },
+  ],
+  async run({ flags, positionals, out }) {
+    if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+    const spec = simSpecFromFlags(flags);
+    const result = await runSim(spec, { seed: flags.seed === undefined ? undefined : parseIntFlag('seed', flags.seed, 0, 2 ** 31, 0) });
+    out(flags.json ? JSON.stringify(simJson(result), null, 2) : formatSimText(result, flags.trace === true));
+    return 0;
+  },
+};
+
+export function simSpecFromFlags(flags: Record<string, unknown>): SimSpec {
+  const kernel = flags.kernel;
+  if (typeof kernel !== 'string') throw new UsageError(`--kernel is required: a variant (${VARIANT_NAMES.join(', ')}) or a kernel release`);
+  try {
+    variantForKernelRelease(kernel);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const workload = flags.workload;
+  if (typeof workload !== 'string') throw new UsageError(`--workload is required: one of ${WORKLOAD_NAMES.filter((w) => w !== 'custom').join(', ')}`);
+  if (!WORKLOAD_NAMES.includes(workload as never)) throw new UsageError(`unknown workload ${JSON.stringify(workload)}; allowed: ${WORKLOAD_NAMES.join(', ')}`);
+  if (workload === 'custom') throw new UsageError('the custom workload runs any command: it can be measured (numa-lab run) but not simulated');
+  const rawParams = keyValues('param', flags.param);
+  let params;
+  try {
+    params = parseWorkloadParams(workload as never, rawParams);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const nodes = parseIntFlag('nodes', flags.nodes, 1, 64, 2);
+  const cpus = parseIntFlag('cpus-per-node', flags['cpus-per-node'], 1, 256, 1);
+  const mem = typeof flags['mem-per-node'] === 'string' ? parseMiB('mem-per-node', flags['mem-per-node']) : 1024;
+  return {
+    kernel,
+    workload,
+    params,
+    knobs: keyValues('knob', flags.knob),
+    topology: { nodes: Array.from({ length: nodes }, (_, id) => ({ id, cpus: Array.from({ length: cpus }, (_, c) => id * cpus + c), memMiB: mem })) },
+  };
+}
+
+/** The JSON of `sim --json`: the shared result shape plus what only a prediction has. */
+export function simJson(r: SimResult) {
+  return {
+    kernel: r.kernel,
+    workload: r.workload,
+    params: r.params,
+    phases: r.phases,
+    deltas: r.deltas,
+    events: r.events,
+    movePages: r.movePages,
+    variant: r.variant,
+    requestedKernel: r.requestedKernel,
+    bug: r.bug,
+    trace: r.trace,
+    simulatedSeconds: r.simulatedSeconds,
+  };
+}
+
+export function formatSimText(r: SimResult, withTrace: boolean): string {
+  const lines = [`prediction: ${r.workload} ${Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ')}`, `kernel model: ${r.variant.name} — ${r.variant.title}`];
+  lines.push('', formatDeltaTable(r.phases, r.deltas));
+  if (r.movePages) lines.push('', `move_pages: ret ${r.movePages.ret}, ${r.movePages.addresses} addresses, status ${Object.entries(r.movePages.status).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  if (r.bug) lines.push('', `PREDICTED BUG: ${r.bug.message}`, `  ${r.bug.condition} in ${r.bug.function} (${r.bug.where})`);
+  if (withTrace) {
+    lines.push('', 'migrate:mm_migrate_pages');
+    for (const t of r.trace) lines.push(`  ${JSON.stringify(t)}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,254 @@
+import type { HostFacts } from '../../shared/hostFacts';
+import type { ExperimentResult, MovePagesSummary } from '../../shared/experiment';
+import { totalDeltas } from '../../shared/experiment';
+import { vmstatDelta } from '../../shared/experiments/vmstat';
+import { anyDiverged, verdicts, type CounterVerdict } from '../../shared/experiments/verdict';
+import { minNodes, parseWorkloadParams, WORKLOADS, type WorkloadParams } from '../../shared/workloads';
+import { LabApiError } from '../../shared/api/labApi';
+import type { SimResult, SimSpec } from '../../sim';
+import type { HostSession } from '../hosts/hostSession';
+import type { KnobService } from '../knobs/knobService';
+import type { TelemetryService } from '../telemetry/service';
+import { runSim } from '../sim/runSim';
+import { deployWorkload } from './deployWorkload';
+import { HostProcess } from './hostProcess';
+import { vmstatSnapshot } from './snapshot';
+import { LineSplitter, parseWorkloadLine } from './workloadLines';
+import { workloadArgs, workloadBinary } from './workloadCommand';
+
+/** What a user asks for: the same spec drives the real run and the prediction. */
+export interface ExperimentRequest {
+  target: string;
+  workload: string;
+  params: Record<string, string>;
+  knobs: Record<string, string>;
+  repeat: number;
+  rateHz: number;
+  /** Override of the kernel model (a variant or a release); default: the host's release. */
+  kernel?: string;
+  baselineS: number;
+  cooldownS: number;
+}
+
+export type ExperimentPhase = 'prepare' | 'baseline' | 'setup' | 'migrate' | 'cooldown' | 'restore' | 'simulate' | 'done';
+
+export interface ExperimentProgress {
+  repetition: number;
+  of: number;
+  phase: ExperimentPhase;
+  message: string;
+}
+
+export interface MeasuredRun extends ExperimentResult {
+  /** Telemetry run holding the time series of this repetition. */
+  runId: number | null;
+  /** Seconds from the telemetry run's start to the workload's start (to align the prediction). */
+  workloadStartS: number | null;
+  status: 'completed' | 'stopped' | 'failed' | 'host-lost';
+  error: string | null;
+  refreshed: boolean;
+  output: string;
+}
+
+export interface ExperimentOutcome {
+  spec: { target: string; workload: string; params: WorkloadParams; knobs: Record<string, string>; kernel: string; topology: SimSpec['topology'] };
+  measured: MeasuredRun[];
+  predicted: SimResult;
+  verdicts: CounterVerdict[];
+  verdictsByPhase: Record<string, CounterVerdict[]>;
+  diverged: boolean;
+}
+
+export interface ExperimentDeps {
+  session: (target: string) => Promise<HostSession>;
+  probe: (target: string) => Promise<HostFacts>;
+  knobs: KnobService;
+  telemetry: TelemetryService;
+  log?: (line: string) => void;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/** Refuses a spec the host cannot run, before anything is written or started. */
+export function checkRunnable(req: ExperimentRequest, facts: HostFacts): WorkloadParams {
+  if (!(req.workload in WORKLOADS)) throw new LabApiError(`unknown workload ${JSON.stringify(req.workload)}; allowed: ${Object.keys(WORKLOADS).join(', ')}`, 'bad-request');
+  let params: WorkloadParams;
+  try {
+    params = parseWorkloadParams(req.workload, req.params);
+  } catch (e) {
+    throw new LabApiError(e instanceof Error ? e.message : String(e), 'bad-request');
+  }
+  const need = minNodes(req.workload, params);
+  if (facts.nodes.length < need) {
+    throw new LabApiError(
+      `${req.workload} with these parameters needs ${need} NUMA nodes, and ${facts.target} has ${facts.nodes.length}. ` +
+        `Nothing was run. Boot a virtual NUMA box (numa-lab testbox up --kernel 6.12 --nodes 2) and run against its testbox:<name> target` +
+        (req.workload === 'thp-move' ? ', or pass --param migrate=0 to measure the faults alone' : ''),
+      'needs-nodes',
+    );
+  }
+  // `to` only matters when something moves: thp-move with migrate=0 runs on a one-node host.
+  const keys = params.migrate === 0 ? ['from'] : ['from', 'to'];
+  for (const key of keys) {
+    const n = params[key];
+    if (typeof n === 'number' && !facts.nodes.some((x) => x.id === n)) {
+      throw new LabApiError(`--param ${key}=${n}: ${facts.target} has no node ${n} (nodes: ${facts.nodes.map((x) => x.id).join(', ')})`, 'bad-request');
+    }
+  }
+  if (!WORKLOADS[req.workload as keyof typeof WORKLOADS].simulated && req.workload !== 'custom') throw new LabApiError(`${req.workload} cannot be run`, 'bad-request');
+  return params;
+}
+
+/**
+ * One experiment: prepare (snapshot + apply knobs), baseline, workload setup and migration with
+ * exact /proc/vmstat snapshots at the phase boundaries, cooldown, restore — repeated N times —
+ * then the simulator on the same spec and a verdict per counter.
+ */
+export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest, opts: { signal?: AbortSignal; onProgress?: (p: ExperimentProgress) => void } = {}): Promise<ExperimentOutcome> {
+  const log = deps.log ?? (() => {});
+  const facts = await deps.probe(req.target);
+  const params = checkRunnable(req, facts);
+  const session = await deps.session(req.target);
+  const binary = workloadBinary(req.workload);
+  if (!binary) throw new LabApiError(`${req.workload} has no workload program`, 'bad-request');
+  const path = await deployWorkload(session, binary, log);
+  const topology = { nodes: facts.nodes.map((n) => ({ id: n.id, cpus: n.cpus, memMiB: n.memTotalMiB })) };
+  const measured: MeasuredRun[] = [];
+  const progress = (repetition: number, phase: ExperimentPhase, message: string) => {
+    opts.onProgress?.({ repetition, of: req.repeat, phase, message });
+    log(`[${repetition}/${req.repeat}] ${phase}: ${message}`);
+  };
+
+  let knobValuesForModel: Record<string, string> = {};
+  for (let rep = 1; rep <= req.repeat && !opts.signal?.aborted; rep++) {
+    progress(rep, 'prepare', Object.keys(req.knobs).length ? `setting ${Object.entries(req.knobs).map(([k, v]) => `${k}=${v}`).join(' ')}` : 'no knob changes');
+    let pushed = false;
+    let runId: number | null = null;
+    const run: MeasuredRun = {
+      kernel: facts.kernelRelease,
+      workload: req.workload,
+      params,
+      phases: {},
+      deltas: {},
+      events: [],
+      movePages: null,
+      runId: null,
+      workloadStartS: null,
+      status: 'completed',
+      error: null,
+      refreshed: true,
+      output: '',
+    };
+    const t0 = Date.now();
+    const event = (kind: string, message: string, phase?: string) => {
+      run.events.push({ t: (Date.now() - t0) / 1000, kind, message, ...(phase ? { phase } : {}) });
+      if (runId !== null) deps.telemetry.mark(session.target, kind === 'phase' ? 'phase' : 'note', message);
+    };
+    let proc: HostProcess | undefined;
+    try {
+      if (Object.keys(req.knobs).length) {
+        const r = await deps.knobs.pushSettings(req.target, req.knobs, 'experiment');
+        pushed = true;
+        const refused = r.results.filter((x) => !x.ok);
+        if (refused.length) throw new Error(`the kernel refused ${refused.map((x) => `${x.id}=${x.requested} (${x.errno}: ${x.error})`).join(', ')}`);
+      }
+      const knobState = await deps.knobs.list(req.target);
+      knobValuesForModel = Object.fromEntries(knobState.knobs.filter((k) => k.present && k.current !== null).map((k) => [k.id, String(k.current)]));
+
+      runId = await deps.telemetry.start({ target: req.target, rateHz: req.rateHz });
+      run.runId = runId;
+      progress(rep, 'baseline', `sampling ${req.rateHz} Hz for ${req.baselineS} s`);
+      event('phase', 'baseline begins', 'baseline');
+      await sleep(req.baselineS * 1000, opts.signal);
+
+      proc = await HostProcess.start(session, [path, ...workloadArgs(req.workload, params)]);
+      run.workloadStartS = (Date.now() - t0) / 1000;
+      const snaps: Array<{ at: string; values: Record<string, number> }> = [];
+      const split = new LineSplitter();
+      let result: Record<string, unknown> | undefined;
+      for (;;) {
+        if (opts.signal?.aborted) {
+          run.status = 'stopped';
+          event('note', 'stopped by the user');
+          break;
+        }
+        const { output, exit } = await proc.poll();
+        run.output += output;
+        for (const line of split.push(output)) {
+          const l = parseWorkloadLine(line);
+          if (l.kind === 'hold') {
+            const s = await vmstatSnapshot(session);
+            run.refreshed &&= s.refreshed;
+            snaps.push({ at: l.phase, values: s.values });
+            await proc.signal('USR1');
+          } else if (l.kind === 'phase') {
+            if (l.edge === 'begin') progress(rep, l.phase === 'setup' ? 'setup' : 'migrate', `${l.phase} begins`);
+            event('phase', `${l.phase} ${l.edge === 'begin' ? 'begins' : 'ends'}`, l.phase);
+          } else if (l.kind === 'result') {
+            result = l.json;
+          } else if (l.kind === 'error') {
+            event('error', l.message);
+          }
+        }
+        if (exit) {
+          if (exit.code !== 0) {
+            run.status = 'failed';
+            run.error = `the workload exited with status ${exit.code}: ${(await proc.stderr()).trim() || run.output.split('\n').filter((x) => x.startsWith('NUMALAB error')).join('; ') || '(no message)'}`;
+          }
+          break;
+        }
+        await sleep(40);
+      }
+      // Phase deltas from consecutive snapshots: setup = [hold setup → next hold), migrate = [hold migrate → hold teardown).
+      for (let i = 0; i + 1 < snaps.length; i++) run.phases[snaps[i].at] = vmstatDelta(snaps[i].values, snaps[i + 1].values);
+      run.deltas = totalDeltas(run.phases);
+      const mp = result?.move_pages_status_summary as MovePagesSummary | null | undefined;
+      run.movePages = mp ?? null;
+      progress(rep, 'cooldown', `sampling ${req.cooldownS} s more`);
+      event('phase', 'cooldown begins', 'cooldown');
+      await sleep(req.cooldownS * 1000, opts.signal);
+    } catch (e) {
+      run.status = /closed|lost|channel/.test(String(e)) ? 'host-lost' : 'failed';
+      run.error = e instanceof Error ? e.message : String(e);
+    } finally {
+      if (proc) {
+        await proc.stop();
+        await proc.cleanup();
+      }
+      if (runId !== null) {
+        await deps.telemetry
+          .stop(runId, run.status === 'completed' ? 'completed' : run.status === 'stopped' ? 'stopped-by-user' : run.status === 'host-lost' ? 'host-lost' : 'interrupted', run.error)
+          .catch(() => undefined);
+      }
+      progress(rep, 'restore', pushed ? 'knobs back to their snapshot' : 'nothing to restore');
+      if (pushed) await deps.knobs.popSettings(req.target).catch((e) => (run.error ??= `restoring knobs failed: ${e instanceof Error ? e.message : e}`));
+    }
+    measured.push(run);
+    if (run.status === 'failed' || run.status === 'host-lost') break;
+  }
+
+  progress(req.repeat, 'simulate', `predicting with the model of ${req.kernel ?? facts.kernelRelease}`);
+  const spec: SimSpec = { topology, knobs: { ...knobValuesForModel, ...req.knobs }, workload: req.workload, params, kernel: req.kernel ?? facts.kernelRelease };
+  // Predicted cumulative series from the workload's start, for the measured-vs-predicted overlay.
+  const horizon = (typeof params.secs === 'number' ? params.secs : 0) + 3;
+  const sampleTimes = Array.from({ length: 301 }, (_, i) => (horizon * i) / 300);
+  const predicted = await runSim(spec, { signal: opts.signal, sampleTimes });
+  const ok = measured.filter((m) => m.status === 'completed');
+  const phaseNames = [...new Set([...Object.keys(predicted.phases), ...ok.flatMap((m) => Object.keys(m.phases))])];
+  // Nothing to judge without a completed repetition: no verdicts rather than vacuous ones.
+  const verdictsByPhase = ok.length ? Object.fromEntries(phaseNames.map((p) => [p, verdicts(ok.map((m) => m.phases[p] ?? {}), predicted.phases[p] ?? {})])) : {};
+  const all = ok.length ? verdicts(ok.map((m) => m.deltas), predicted.deltas) : [];
+  progress(req.repeat, 'done', ok.length ? (anyDiverged(all) ? 'some counters diverged' : 'every compared counter agrees') : 'no repetition completed');
+  return {
+    spec: { target: session.target, workload: req.workload, params, knobs: req.knobs, kernel: spec.kernel, topology },
+    measured,
+    predicted,
+    verdicts: all,
+    verdictsByPhase,
+    diverged: ok.length > 0 && anyDiverged(all),
+  };
+}

@@ -1,0 +1,262 @@
+import { StringDecoder } from 'node:string_decoder';
+import { LabApiError } from '../../shared/api/labApi';
+import { CHARTED_FAMILIES, describeCounter } from '../../shared/telemetry/catalog';
+import { FrameParser, type Frame } from '../../shared/telemetry/frameParser';
+import { classifyKernelLine, type KernelLogRecord } from '../../shared/telemetry/kernelLog';
+import type { LivePoint, RunEvent, RunStatus, RunSummary } from '../../shared/telemetry/api';
+import { ChannelError, type CommandChannel } from '../hosts/commandChannel';
+import type { HostSession } from '../hosts/hostSession';
+import { TelemetryRepo } from '../store/telemetryRepo';
+import type { Db } from '../store/store';
+import { RunWriter } from './runWriter';
+import { extrasEvery, samplerScript } from './samplerScript';
+
+/**
+ * One cadence for both: commit what arrived (a lab killed with -9 loses at most this much plus
+ * what the pty held) and push it live (at most 10 pushes a second, what the eye can use).
+ */
+export const FLUSH_MS = 100;
+
+export interface TelemetryDeps {
+  db: Db;
+  session: (target: string) => Promise<HostSession>;
+  emit: (event: 'telemetry.samples' | 'runs.changed', payload: unknown) => void;
+  /** Identity of this lab process (`pid:starttime`), written into each run it records. */
+  owner: string;
+  isOwnerAlive: (owner: string) => boolean;
+}
+
+type EndStatus = Exclude<RunStatus, 'running'>;
+
+interface ActiveRun {
+  runId: number;
+  target: string;
+  writer: RunWriter;
+  parser: FrameParser;
+  abort: AbortController;
+  channel?: CommandChannel;
+  requested?: { status: EndStatus; reason: string | null };
+  info: Record<string, string>;
+  durationS?: number;
+  timer: ReturnType<typeof setInterval>;
+  wallTimer?: ReturnType<typeof setTimeout>;
+  done: Promise<RunSummary>;
+  lastFrame?: { t: number; wall: number };
+  pendingKmsg: KernelLogRecord[];
+  live: { points: LivePoint[]; events: RunEvent[]; prev: Map<string, number>; cum: Map<string, number>; sent: Map<string, number> };
+  otherKernelLines: number;
+}
+
+/**
+ * Sampling runs: starts the on-host sampler on a dedicated channel, parses its stream, batches
+ * rows into the store, pushes a throttled live view, and ends each run with an honest status.
+ */
+export class TelemetryService {
+  readonly repo: TelemetryRepo;
+  private readonly active = new Map<number, ActiveRun>();
+  /** Runs found 'running' at start whose writer was gone, now marked interrupted. */
+  readonly recovered: number[];
+
+  constructor(private readonly deps: TelemetryDeps) {
+    this.repo = new TelemetryRepo(deps.db);
+    this.recovered = this.repo.recoverInterrupted((o) => o !== deps.owner && deps.isOwnerAlive(o));
+  }
+
+  activeRuns(): Array<{ runId: number; target: string }> {
+    return [...this.active.values()].map((a) => ({ runId: a.runId, target: a.target }));
+  }
+
+  async start(p: { target: string; rateHz: number; durationS?: number }): Promise<number> {
+    const session = await this.deps.session(p.target);
+    for (const a of this.active.values()) {
+      if (a.target === session.target) throw new LabApiError(`${session.target} is already being sampled by run ${a.runId}; stop it first`, 'busy');
+    }
+    const runId = this.repo.createRun(session.target, p.rateHz, p.durationS, this.deps.owner);
+    let channel: CommandChannel;
+    try {
+      channel = await session.openDedicatedChannel();
+    } catch (e) {
+      this.repo.finishRun(runId, 'host-lost', `could not open a channel for the sampler: ${e instanceof Error ? e.message : e}`);
+      this.deps.emit('runs.changed', { runId, status: 'host-lost' });
+      throw e;
+    }
+    const run = this.launch(runId, session.target, channel, p);
+    this.active.set(runId, run);
+    this.deps.emit('runs.changed', { runId, status: 'running' });
+    return runId;
+  }
+
+  private launch(runId: number, target: string, channel: CommandChannel, p: { rateHz: number; durationS?: number }): ActiveRun {
+    const run: ActiveRun = {
+      runId,
+      target,
+      writer: new RunWriter(this.repo, runId, (e) => run.live.events.push(e)),
+      parser: undefined as unknown as FrameParser,
+      abort: new AbortController(),
+      channel,
+      info: {},
+      durationS: p.durationS,
+      timer: setInterval(() => this.tick(run), FLUSH_MS),
+      done: undefined as unknown as Promise<RunSummary>,
+      pendingKmsg: [],
+      live: { points: [], events: [], prev: new Map(), cum: new Map(), sent: new Map() },
+      otherKernelLines: 0,
+    };
+    run.parser = new FrameParser({
+      frame: (f) => this.onFrame(run, f),
+      kernelLog: (r) => this.onKernelLog(run, r),
+      info: (k, v) => {
+        run.info[k] = v;
+        if (k.startsWith('error.')) this.addEvent(run, 'sampler', v, 'warning');
+      },
+    });
+    if (p.durationS) {
+      // The host clock ends the run (exactly durationS of samples); this is the fallback if it stalls.
+      run.wallTimer = setTimeout(() => this.requestStop(run, 'completed', `duration ${p.durationS} s reached (wall clock: the host's clock stalled)`), (p.durationS + 15) * 1000);
+    }
+    const decoder = new StringDecoder('utf8');
+    const script = samplerScript({ rateHz: p.rateHz, extraEvery: extrasEvery(p.rateHz), kmsg: true });
+    const exec = channel.exec(script, {
+      signal: run.abort.signal,
+      discardStdout: true,
+      onStdout: (chunk) => run.parser.push(decoder.write(chunk)),
+    });
+    run.done = exec.then(
+      (r) => this.end(run, r.code === 0 ? 'completed' : 'crashed', `the sampler exited by itself with status ${r.code}${r.stderr.trim() ? `: ${r.stderr.trim().slice(0, 500)}` : ''}`),
+      (e: unknown) => {
+        if (e instanceof ChannelError && e.kind === 'closed') return this.end(run, 'host-lost', e.message);
+        if (e instanceof ChannelError && e.kind === 'cancelled') return this.end(run, 'stopped-by-user', null);
+        return this.end(run, 'crashed', e instanceof Error ? e.message : String(e));
+      },
+    );
+    return run;
+  }
+
+  private onFrame(run: ActiveRun, f: Frame): void {
+    const first = run.writer.hostT0 === undefined;
+    const t = run.writer.addFrame(f);
+    run.lastFrame = { t: f.t, wall: Date.now() };
+    if (first) {
+      this.repo.setRunHost(run.runId, f.t, run.info.clock === 'n' ? 'CLOCK_MONOTONIC (ns, /proc/timer_list)' : '/proc/uptime (10 ms)', run.info.kernel ?? null);
+      for (const r of run.pendingKmsg.splice(0)) this.onKernelLog(run, r);
+    }
+    // Live view: charted families only, and only what changed since the last point sent.
+    const v: Record<string, number> = {};
+    for (const [name, value] of f.values) {
+      const c = describeCounter(name);
+      if (!CHARTED_FAMILIES.includes(c.family)) continue;
+      let y = value;
+      if (c.kind === 'counter') {
+        const prev = run.live.prev.get(name);
+        const cum = (run.live.cum.get(name) ?? 0) + (prev === undefined ? 0 : value >= prev ? value - prev : value);
+        run.live.prev.set(name, value);
+        run.live.cum.set(name, cum);
+        y = cum;
+      }
+      if (run.live.sent.get(name) !== y) {
+        v[name] = y;
+        run.live.sent.set(name, y);
+      }
+    }
+    run.live.points.push({ t: t / 1000, v });
+    if (run.durationS !== undefined && t / 1000 >= run.durationS) this.requestStop(run, 'completed', null);
+  }
+
+  private onKernelLog(run: ActiveRun, r: KernelLogRecord): void {
+    if (run.writer.hostT0 === undefined) {
+      run.pendingKmsg.push(r);
+      return;
+    }
+    const match = classifyKernelLine(r.text);
+    if (!match) {
+      run.otherKernelLines++;
+      return;
+    }
+    this.addEvent(run, 'kernel-log', r.text, match, Math.max(0, run.writer.msOf(r.t)));
+  }
+
+  private addEvent(run: ActiveRun, kind: RunEvent['kind'], text: string, severity: string | null, tMs?: number): RunEvent {
+    const e = this.repo.addEvent(run.runId, tMs ?? this.nowMs(run), kind, text, severity ? { severity } : {});
+    run.live.events.push(e);
+    return e;
+  }
+
+  /** The run's clock now, estimated from the last frame (for markers the lab itself makes). */
+  private nowMs(run: ActiveRun): number {
+    if (!run.lastFrame) return 0;
+    return Math.max(0, run.writer.msOf(run.lastFrame.t) + (Date.now() - run.lastFrame.wall));
+  }
+
+  private tick(run: ActiveRun): void {
+    try {
+      run.writer.flush();
+    } catch (e) {
+      this.requestStop(run, 'crashed', `could not store samples: ${e instanceof Error ? e.message : e}`);
+    }
+    this.push(run);
+  }
+
+  private push(run: ActiveRun): void {
+    if (!run.live.points.length && !run.live.events.length) return;
+    this.deps.emit('telemetry.samples', { runId: run.runId, points: run.live.points.splice(0), events: run.live.events.splice(0) });
+  }
+
+  private requestStop(run: ActiveRun, status: EndStatus, reason: string | null): void {
+    if (run.requested) return;
+    run.requested = { status, reason };
+    run.abort.abort();
+  }
+
+  private end(run: ActiveRun, status: EndStatus, reason: string | null): RunSummary {
+    clearInterval(run.timer);
+    if (run.wallTimer) clearTimeout(run.wallTimer);
+    run.parser.end();
+    const final = run.requested ?? { status, reason };
+    try {
+      run.writer.flush();
+    } catch (e) {
+      final.status = 'crashed';
+      final.reason = `could not store the last samples: ${e instanceof Error ? e.message : e}`;
+    }
+    this.push(run);
+    this.repo.setMeta(run.runId, {
+      sampler: { ...run.info, otherKernelLogLines: String(run.otherKernelLines), clockNudges: String(run.writer.clockNudges) },
+      parse: { ...run.parser.stats, unknownCounters: [...run.writer.unknownCounters].sort() },
+    });
+    this.repo.finishRun(run.runId, final.status, final.reason);
+    this.active.delete(run.runId);
+    run.channel?.close('the sampling run ended');
+    this.deps.emit('runs.changed', { runId: run.runId, status: final.status });
+    return this.repo.get(run.runId);
+  }
+
+  /** Stops a run and resolves once it is stored and closed. */
+  async stop(runId: number, status: EndStatus = 'stopped-by-user', reason: string | null = null): Promise<RunSummary> {
+    const run = this.active.get(runId);
+    if (!run) return this.repo.get(runId);
+    this.requestStop(run, status, reason);
+    return run.done;
+  }
+
+  /** Resolves when a run ends (at once if it already has). */
+  async whenDone(runId: number): Promise<RunSummary> {
+    const run = this.active.get(runId);
+    return run ? run.done : this.repo.get(runId);
+  }
+
+  /** A marker (knob change, workload phase, note) on every active run of a host. */
+  mark(target: string, kind: 'knob' | 'phase' | 'note', text: string): number[] {
+    const out: number[] = [];
+    for (const run of this.active.values()) {
+      if (run.target !== target) continue;
+      this.addEvent(run, kind, text, null);
+      out.push(run.runId);
+    }
+    return out;
+  }
+
+  /** The lab is closing: runs still sampling end as interrupted, with why. */
+  async close(): Promise<void> {
+    await Promise.all([...this.active.values()].map((r) => this.stop(r.runId, 'interrupted', 'the lab was closed while sampling').catch(() => undefined)));
+  }
+}

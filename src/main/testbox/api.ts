@@ -1,0 +1,186 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { SerialTransport } from '../hosts/serialTransport';
+import { chooseAccelerator, type AccelRequest } from './accel';
+import { waitForBoxReady } from './bootWait';
+import { isBoxProcess, listBoxes, readDescriptor, readPid, removeBoxDir, writeDescriptor, type TestboxDescriptor, type TestboxStatus } from './boxState';
+import { consoleLogTail } from './consoleLog';
+import { quiet, TestboxError, type Log } from './errors';
+import { checkMemory } from './hostMemory';
+import { buildInitramfs } from './initramfs';
+import { resolveKernel } from './kernel';
+import { boxDir, cacheDir } from './paths';
+import { checkPrereqs } from './prereqs';
+import { ALL_PORTS, consoleLogPath, PORTS, qemuArgs, qmpPath, socketPath } from './qemuArgs';
+import { qmpCommand } from './qmp';
+import { run } from './run';
+
+export interface TestboxUpOptions {
+  /** 6.1, 6.12, an exact Debian release, or a path to a bzImage. */
+  kernel: string;
+  nodes?: number;
+  memPerNodeMiB?: number;
+  cpusPerNode?: number;
+  /** Lowercase letters, digits, "-"; default numa<nodes>-<series>, e.g. numa2-612. */
+  name?: string;
+  /** auto: KVM only if a probe boot works on this machine, else TCG. */
+  accel?: AccelRequest;
+  /** Time allowed from starting QEMU to a shell answering; default 90 s (TCG on a busy machine). */
+  bootTimeoutMs?: number;
+  /** Progress, one line per step. */
+  log?: Log;
+}
+
+const NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+/** sun_path holds 108 bytes including the terminating NUL. */
+const MAX_SOCKET_PATH = 107;
+
+function intIn(v: number, lo: number, hi: number, what: string): number {
+  if (!Number.isInteger(v) || v < lo || v > hi) throw new TestboxError(`${what} must be a whole number from ${lo} to ${hi}, got ${v}`, 'bad-spec');
+  return v;
+}
+
+function defaultName(nodes: number, release: string): string {
+  const series = /^(\d+)\.(\d+)/.exec(release);
+  const base = `numa${nodes}-${series ? series[1] + series[2] : 'custom'}`;
+  for (let i = 1; ; i++) {
+    const name = i === 1 ? base : `${base}-${i}`;
+    const d = readDescriptor(name);
+    if (!d || !isBoxProcess(d.pid, d.dir)) return name;
+  }
+}
+
+let qemuVersionCache: string | undefined;
+async function qemuVersion(qemu: string): Promise<string> {
+  qemuVersionCache ??= (await run(qemu, ['--version'])).stdout.split('\n')[0] ?? 'unknown';
+  return qemuVersionCache;
+}
+
+/** Builds what is missing (kernel, initramfs), boots the box and waits until it is a ready host. */
+export async function testboxUp(opts: TestboxUpOptions): Promise<TestboxDescriptor> {
+  const log = opts.log ?? quiet;
+  const nodes = intIn(opts.nodes ?? 2, 1, 16, '--nodes');
+  const cpusPerNode = intIn(opts.cpusPerNode ?? 1, 1, 16, '--cpus-per-node');
+  const memPerNodeMiB = intIn(opts.memPerNodeMiB ?? 1024, 128, 1 << 20, '--mem-per-node (MiB)');
+  if (opts.name !== undefined && !NAME.test(opts.name)) throw new TestboxError(`box name ${JSON.stringify(opts.name)}: use 1-32 lowercase letters, digits or "-", starting with a letter or digit`, 'bad-spec');
+  const isFile = opts.kernel.startsWith('/') || opts.kernel.startsWith('.');
+  const tools = checkPrereqs({ needApt: !isFile });
+  checkMemory(nodes, memPerNodeMiB);
+  const cache = cacheDir();
+
+  const tBuild = Date.now();
+  const kernel = await resolveKernel(opts.kernel, log, cache);
+  const initrd = await buildInitramfs(tools.busybox, log, cache);
+  const accelerator = await chooseAccelerator(opts.accel ?? 'auto', tools.qemu, await qemuVersion(tools.qemu), kernel.release, kernel.vmlinuz, initrd, cache, log);
+  log(`kernel ${kernel.release}${kernel.version ? ` (${kernel.package} ${kernel.version})` : ''}, initramfs ready in ${((Date.now() - tBuild) / 1000).toFixed(1)} s; accelerator ${accelerator}`);
+
+  const name = opts.name ?? defaultName(nodes, kernel.release);
+  const dir = boxDir(name);
+  const old = readDescriptor(name);
+  if (old && isBoxProcess(old.pid, old.dir)) throw new TestboxError(`a box named ${name} is already running (pid ${old.pid}); stop it with testbox down ${name} or pick another --name`, 'busy');
+  if (socketPath(dir, 'ttyS0').length > MAX_SOCKET_PATH) throw new TestboxError(`the box's state folder ${dir} is too deep for unix socket paths (max ${MAX_SOCKET_PATH} bytes); set NUMA_LAB_TESTBOX_STATE to a shorter folder`, 'bad-spec');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+
+  const args = qemuArgs({ name, nodes, cpusPerNode, memPerNodeMiB, accelerator, vmlinuz: kernel.vmlinuz, initrd, dir });
+  log(`qemu: booting ${name}: ${nodes} nodes x (${cpusPerNode} CPU, ${memPerNodeMiB} MiB), ${accelerator}`);
+  const t0 = Date.now();
+  const started = await run(tools.qemu, args);
+  if (started.code !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new TestboxError(`QEMU refused to start the box: ${started.stderr.trim() || `exit status ${started.code}`}`, 'boot-failed');
+  }
+  const pid = readPid(dir);
+  const sockets = Object.fromEntries(ALL_PORTS.map((t) => [t, socketPath(dir, t)]));
+  try {
+    await waitForBoxReady({ sockets, channelTty: PORTS.channels[0], pid, dir, consoleLog: consoleLogPath(dir), timeoutMs: opts.bootTimeoutMs ?? 90_000 });
+  } catch (e) {
+    await stopProcess(pid, dir);
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const bootMs = Date.now() - t0;
+  const d: TestboxDescriptor = {
+    name,
+    target: `testbox:${name}`,
+    kernel: opts.kernel,
+    release: kernel.release,
+    kernelPackage: kernel.package,
+    kernelVersion: kernel.version,
+    vmlinuz: kernel.vmlinuz,
+    initrd,
+    nodes,
+    cpusPerNode,
+    memPerNodeMiB,
+    accelerator,
+    pid,
+    dir,
+    sockets: { console: sockets.ttyS0, channels: PORTS.channels.map((t) => sockets[t]), admin: sockets[PORTS.admin], qmp: qmpPath(dir) },
+    consoleLog: consoleLogPath(dir),
+    qemuArgs: [tools.qemu, ...args],
+    startedAt: new Date(t0).toISOString(),
+    bootMs,
+  };
+  writeDescriptor(d);
+  log(`ready: testbox:${name} (${kernel.release}) in ${(bootMs / 1000).toFixed(1)} s`);
+  return d;
+}
+
+/** Every box with a state folder; `running: false` for one whose QEMU is gone (powered off, panicked). */
+export function testboxList(): TestboxStatus[] {
+  return listBoxes();
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitGone(pid: number, dir: string, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (!isBoxProcess(pid, dir)) return true;
+    await sleep(50);
+  }
+  return !isBoxProcess(pid, dir);
+}
+
+/** QMP quit, then SIGTERM, then SIGKILL: a hung guest (or QEMU) still goes away. */
+async function stopProcess(pid: number, dir: string): Promise<void> {
+  if (!isBoxProcess(pid, dir)) return;
+  try {
+    await qmpCommand(qmpPath(dir), 'quit', 2000);
+  } catch {
+    /* fall through to signals */
+  }
+  if (await waitGone(pid, dir, 3000)) return;
+  process.kill(pid, 'SIGTERM');
+  if (await waitGone(pid, dir, 3000)) return;
+  process.kill(pid, 'SIGKILL');
+  await waitGone(pid, dir, 3000);
+}
+
+/** Stops a box (running or already dead) and removes its state folder. Returns the console's last lines. */
+export async function testboxDown(name: string, log: Log = quiet): Promise<{ wasRunning: boolean; consoleTail: string }> {
+  const d = readDescriptor(name);
+  const dir = boxDir(name);
+  if (!d && !existsSync(dir)) throw new TestboxError(`no box named ${name}; testbox list shows the boxes there are`, 'not-found');
+  const pid = d?.pid ?? readPid(dir);
+  const wasRunning = isBoxProcess(pid, dir);
+  if (wasRunning) {
+    log(`stopping ${name} (pid ${pid})`);
+    await stopProcess(pid, dir);
+  }
+  const consoleTail = consoleLogTail(consoleLogPath(dir), 40);
+  removeBoxDir(name);
+  return { wasRunning, consoleTail };
+}
+
+/** A connected SerialTransport to a running box (console watched for crashes from now on). */
+export async function openTestboxTransport(name: string): Promise<SerialTransport> {
+  const d = readDescriptor(name);
+  if (!d) throw new TestboxError(`no box named ${name}; start one with testbox up or see testbox list`, 'not-found');
+  if (!isBoxProcess(d.pid, d.dir)) throw new TestboxError(`the box ${name} is not running (its QEMU is gone). Console:\n${consoleLogTail(d.consoleLog)}`, 'not-found');
+  const t = new SerialTransport(d.target, {
+    console: { path: d.sockets.console, tty: PORTS.console },
+    channels: d.sockets.channels.map((path, i) => ({ path, tty: PORTS.channels[i] })),
+    admin: { path: d.sockets.admin, tty: PORTS.admin },
+  });
+  return t.start();
+}

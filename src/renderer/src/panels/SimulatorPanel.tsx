@@ -1,0 +1,119 @@
+import { useEffect, useRef, useState } from 'react';
+import type { PanelProps } from './registry';
+import { SimForm, defaultParams, type SimFormState } from './sim/SimForm';
+import { DeltaComparison, SimEvents, type SimResultView } from './sim/SimResults';
+import { SimSeries } from './sim/SimSeries';
+
+const INITIAL: SimFormState = {
+  nodes: 2,
+  cpusPerNode: 1,
+  memPerNodeMiB: 1024,
+  kernelA: 'linux-6.1',
+  kernelB: 'linux-6.12+',
+  workload: 'thp-move',
+  params: { ...defaultParams('thp-move'), unmap: '0.5' },
+  thpEnabled: 'always',
+  numaBalancing: '0',
+};
+
+/** How long the run lasts, to ask for predicted series at ~200 points over it. */
+function sampleTimesFor(s: SimFormState): number[] | undefined {
+  const secs = Number(s.params.secs ?? (s.workload === 'numa01' || s.workload === 'numa02' ? 60 : 0));
+  if (!(secs > 0)) return undefined;
+  const end = secs + 2;
+  return Array.from({ length: 201 }, (_, i) => (end * i) / 200);
+}
+
+/**
+ * The Simulator: predictions with no host at all (the first thing a newcomer without a NUMA box
+ * can use). Two kernel variants side by side show what a behaviour change does to the counters.
+ */
+export function SimulatorPanel({ lab }: PanelProps) {
+  const [variants, setVariants] = useState<string[]>([]);
+  const [state, setState] = useState(INITIAL);
+  const [results, setResults] = useState<SimResultView[]>([]);
+  const [error, setError] = useState<string | undefined>();
+  const [progress, setProgress] = useState<string | undefined>();
+  const running = useRef<string[]>([]);
+
+  useEffect(() => {
+    lab.invoke('sim.variants', {}).then((v) => setVariants(v.map((x) => x.name)), (e: Error) => setError(e.message));
+    return lab.on('sim.progress', (p) => {
+      if (running.current.includes(p.requestId)) setProgress(`${p.phase} ${(p.fraction * 100).toFixed(0)}%`);
+    });
+  }, [lab]);
+
+  const run = async () => {
+    setError(undefined);
+    setResults([]);
+    const kernels = [state.kernelA, state.kernelB].filter(Boolean);
+    const topology = {
+      nodes: Array.from({ length: state.nodes }, (_, id) => ({
+        id,
+        cpus: Array.from({ length: state.cpusPerNode }, (_, c) => id * state.cpusPerNode + c),
+        memMiB: state.memPerNodeMiB,
+      })),
+    };
+    const ids = kernels.map((_, i) => `sim-${Date.now().toString(36)}-${i}`);
+    running.current = ids;
+    setProgress('starting…');
+    try {
+      const rs = await Promise.all(
+        kernels.map((kernel, i) =>
+          lab.invoke('sim.run', {
+            requestId: ids[i],
+            spec: { kernel, workload: state.workload, params: state.params, knobs: { 'thp.enabled': state.thpEnabled, 'numa.balancing': state.numaBalancing }, topology },
+            sampleTimes: sampleTimesFor(state),
+          }),
+        ),
+      );
+      setResults(rs);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setProgress(undefined);
+      running.current = [];
+    }
+  };
+
+  const cancel = () => running.current.forEach((requestId) => void lab.invoke('sim.cancel', { requestId }));
+
+  return (
+    <div className="sim-panel" data-testid="simulator">
+      <section className="panel">
+        <h2>Simulator — predicted /proc/vmstat deltas, no host needed</h2>
+        <SimForm state={state} variants={variants} onChange={setState} />
+        <div className="actions">
+          <button className="action" data-testid="sim-run" onClick={run} disabled={progress !== undefined}>
+            Predict
+          </button>
+          {progress !== undefined && (
+            <>
+              <span className="muted">{progress}</span>
+              <button className="action" onClick={cancel}>
+                Cancel
+              </button>
+            </>
+          )}
+        </div>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+      </section>
+      {results.length > 0 && (
+        <section className="panel">
+          <h2>Prediction</h2>
+          <DeltaComparison results={results} />
+          <SimSeries results={results} />
+          <div className="sim-events-row">
+            {results.map((r, i) => (
+              <SimEvents key={i} result={r} />
+            ))}
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}

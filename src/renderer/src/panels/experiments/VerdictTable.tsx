@@ -1,0 +1,39 @@
+import type { z } from 'zod';
+import type { CounterVerdictSchema } from '../../../../shared/experiments/api';
+
+type Verdict = z.output<typeof CounterVerdictSchema>;
+
+/** Measured delta, predicted delta, difference and verdict per counter (zeros on both sides hidden). */
+export function VerdictTable({ title, verdicts, testId }: { title: string; verdicts: Verdict[]; testId?: string }) {
+  const shown = verdicts.filter((v) => v.measured !== 0 || v.predicted !== 0 || v.verdict === 'diverged');
+  return (
+    <div className="verdicts">
+      <h3>{title}</h3>
+      <table className="deltas" data-testid={testId}>
+        <thead>
+          <tr>
+            <th>counter</th>
+            <th>measured</th>
+            <th>predicted</th>
+            <th>difference</th>
+            <th>verdict</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((v) => (
+            <tr key={v.counter} data-testid={testId ? `${testId}-${v.counter}` : undefined}>
+              <td>{v.counter}</td>
+              <td className="num">{v.measured.toLocaleString('en-US')}</td>
+              <td className="num">{v.predicted.toLocaleString('en-US')}</td>
+              <td className="num">{v.difference.toLocaleString('en-US')}</td>
+              <td className={`verdict v-${v.verdict.replace(/\s+/g, '-')}`}>
+                {v.verdict}
+                {v.verdict === 'within tolerance' ? ` (±${v.allowed})` : ''}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+import { WORKLOADS, WORKLOAD_NAMES, type ParamSpec } from '../../../../shared/workloads';
+
+/** The experiment spec as the form holds it: everything a string, as the CLI's --param takes it. */
+export interface SimFormState {
+  nodes: number;
+  cpusPerNode: number;
+  memPerNodeMiB: number;
+  kernelA: string;
+  kernelB: string;
+  workload: string;
+  params: Record<string, string>;
+  thpEnabled: string;
+  numaBalancing: string;
+}
+
+/** Workloads that only make sense with NUMA balancing on: picking one turns the knob on. */
+const BALANCING_WORKLOADS = ['numa-touch', 'numa01', 'numa02'];
+
+export const SIMULATED_WORKLOADS = WORKLOAD_NAMES.filter((w) => WORKLOADS[w].simulated);
+
+export function defaultParams(workload: string): Record<string, string> {
+  const spec = WORKLOADS[workload as keyof typeof WORKLOADS];
+  return Object.fromEntries(spec.params.filter((p) => p.default !== null).map((p) => [p.name, String(p.default)]));
+}
+
+export function ParamField({ p, value, onChange }: { p: ParamSpec; value: string; onChange: (v: string) => void }) {
+  const id = `sim-param-${p.name}`;
+  const input =
+    p.type === 'enum' ? (
+      <select id={id} data-testid={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        {p.values.map((v) => (
+          <option key={v}>{v}</option>
+        ))}
+      </select>
+    ) : p.type === 'flag' ? (
+      <select id={id} data-testid={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="1">1</option>
+        <option value="0">0</option>
+      </select>
+    ) : (
+      <input id={id} data-testid={id} value={value} onChange={(e) => onChange(e.target.value)} size={8} />
+    );
+  return (
+    <label className="field" title={p.meaning}>
+      <span>{p.name}</span>
+      {input}
+    </label>
+  );
+}
+
+export function SimForm({ state, variants, onChange }: { state: SimFormState; variants: string[]; onChange: (s: SimFormState) => void }) {
+  const spec = WORKLOADS[state.workload as keyof typeof WORKLOADS];
+  const set = (patch: Partial<SimFormState>) => onChange({ ...state, ...patch });
+  return (
+    <div className="sim-form">
+      <fieldset>
+        <legend>Topology</legend>
+        <label className="field">
+          <span>nodes</span>
+          <input data-testid="sim-nodes" value={state.nodes} size={3} onChange={(e) => set({ nodes: Number(e.target.value) || 1 })} />
+        </label>
+        <label className="field">
+          <span>CPUs/node</span>
+          <input value={state.cpusPerNode} size={3} onChange={(e) => set({ cpusPerNode: Number(e.target.value) || 1 })} />
+        </label>
+        <label className="field">
+          <span>MiB/node</span>
+          <input value={state.memPerNodeMiB} size={6} onChange={(e) => set({ memPerNodeMiB: Number(e.target.value) || 64 })} />
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>Kernel</legend>
+        <label className="field">
+          <span>variant</span>
+          <select data-testid="sim-kernel-a" value={state.kernelA} onChange={(e) => set({ kernelA: e.target.value })}>
+            {variants.map((v) => (
+              <option key={v}>{v}</option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>side by side with</span>
+          <select data-testid="sim-kernel-b" value={state.kernelB} onChange={(e) => set({ kernelB: e.target.value })}>
+            <option value="">(none)</option>
+            {variants.map((v) => (
+              <option key={v}>{v}</option>
+            ))}
+          </select>
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>Knobs</legend>
+        <label className="field">
+          <span>thp.enabled</span>
+          <select data-testid="sim-thp" value={state.thpEnabled} onChange={(e) => set({ thpEnabled: e.target.value })}>
+            {['always', 'madvise', 'never'].map((v) => (
+              <option key={v}>{v}</option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>numa.balancing</span>
+          <select data-testid="sim-numa-balancing" value={state.numaBalancing} onChange={(e) => set({ numaBalancing: e.target.value })}>
+            {['0', '1', '2', '3'].map((v) => (
+              <option key={v}>{v}</option>
+            ))}
+          </select>
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>Workload</legend>
+        <label className="field">
+          <span>workload</span>
+          <select data-testid="sim-workload" value={state.workload} onChange={(e) => set({ workload: e.target.value, params: defaultParams(e.target.value), numaBalancing: BALANCING_WORKLOADS.includes(e.target.value) ? '1' : '0' })}>
+            {SIMULATED_WORKLOADS.map((w) => (
+              <option key={w}>{w}</option>
+            ))}
+          </select>
+        </label>
+        {spec.params.map((p) => (
+          <ParamField key={p.name} p={p} value={state.params[p.name] ?? ''} onChange={(v) => set({ params: { ...state.params, [p.name]: v } })} />
+        ))}
+        <p className="muted small">{spec.summary}</p>
+      </fieldset>
+    </div>
+  );
+}

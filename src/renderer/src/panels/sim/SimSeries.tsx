@@ -1,0 +1,52 @@
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { SimResultView } from './SimResults';
+
+/** Counters worth watching over time for a NUMA-balancing prediction, each with its own unit (never summed). */
+const SERIES: Array<{ counter: string; unit: string }> = [
+  { counter: 'numa_pte_updates', unit: 'PTEs (a PMD counts 512)' },
+  { counter: 'numa_hint_faults', unit: 'faults' },
+  { counter: 'numa_pages_migrated', unit: 'base pages' },
+  { counter: 'pgmigrate_success', unit: 'base pages' },
+];
+const COLORS = ['#5fb3ff', '#ffb45f'];
+
+interface Series {
+  t: number[];
+  counters: Record<string, number[]>;
+}
+
+export function SimSeries({ results }: { results: SimResultView[] }) {
+  const withSeries = results.filter((r) => r.series && (r.series as Series).t.length > 1);
+  if (!withSeries.length) return null;
+  return (
+    <div className="small-multiples" data-testid="sim-series">
+      {SERIES.map(({ counter, unit }) => {
+        const base = withSeries[0].series as Series;
+        const data = base.t.map((t, i) => {
+          const row: Record<string, number> = { t };
+          withSeries.forEach((r, j) => (row[`v${j}`] = (r.series as Series).counters[counter]?.[i] ?? 0));
+          return row;
+        });
+        return (
+          <div className="chart" key={counter}>
+            <div className="chart-title">
+              {counter} <span className="muted">cumulative, {unit}</span>
+            </div>
+            <ResponsiveContainer width="100%" height={160}>
+              <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
+                <CartesianGrid stroke="#223042" />
+                <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(v: number) => `${v.toFixed(0)}s`} stroke="#8494a7" />
+                <YAxis stroke="#8494a7" width={60} />
+                <Tooltip contentStyle={{ background: '#111821', border: '1px solid #223042' }} />
+                <Legend />
+                {withSeries.map((r, j) => (
+                  <Line key={j} dataKey={`v${j}`} name={r.variant.name} stroke={COLORS[j % COLORS.length]} dot={false} strokeDasharray="5 3" isAnimationActive={false} />
+                ))}
+              </LineChart>
+            </ResponsiveContainer>
+          </div>
+        );
+      })}
+    </div>
+  );
+}

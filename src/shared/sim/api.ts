@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { ExperimentResultSchema } from '../experiment';
+
+/** LabApi for the simulator: a prediction needs no host, so the Simulator view works offline. */
+export const SimSpecSchema = z
+  .object({
+    topology: z.object({
+      nodes: z
+        .array(
+          z.object({
+            id: z.number().int().min(0).max(63),
+            cpus: z.array(z.number().int().min(0).max(4095)).max(256),
+            memMiB: z.number().int().min(64).max(1 << 22),
+            slow: z.boolean().optional(),
+          }),
+        )
+        .min(1)
+        .max(64),
+    }),
+    knobs: z.record(z.string().max(96), z.union([z.string().max(64), z.number(), z.boolean()])).optional(),
+    workload: z.string().max(32),
+    params: z.record(z.string().max(32), z.union([z.string().max(256), z.number(), z.boolean()])).optional(),
+    kernel: z.string().min(1).max(128),
+  })
+  .strict();
+
+const RequestId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'a request id of lowercase letters, digits and -');
+
+export const SimResultSchema = ExperimentResultSchema.extend({
+  requestedKernel: z.string(),
+  variant: z.object({ name: z.string(), title: z.string(), follows: z.array(z.string()) }),
+  trace: z.array(z.record(z.string(), z.unknown())),
+  series: z.unknown().nullable(),
+  bug: z.object({ message: z.string(), where: z.string(), condition: z.string(), function: z.string(), t: z.number() }).nullable(),
+  simulatedSeconds: z.number(),
+});
+
+export const simMethods = {
+  'sim.variants': {
+    params: z.object({}).strict(),
+    result: z.array(z.object({ name: z.string(), title: z.string(), follows: z.array(z.string()) })),
+  },
+  'sim.run': {
+    params: z.object({ requestId: RequestId, spec: SimSpecSchema, sampleTimes: z.array(z.number().min(0)).max(100000).optional() }).strict(),
+    result: SimResultSchema,
+  },
+  'sim.cancel': {
+    params: z.object({ requestId: RequestId }).strict(),
+    result: z.object({ cancelled: z.boolean() }),
+  },
+} as const;
+
+export const simEvents = {
+  'sim.progress': z.object({ requestId: z.string(), phase: z.string(), fraction: z.number() }),
+} as const;

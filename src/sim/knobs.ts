@@ -1,0 +1,150 @@
+/**
+ * Knob values the model reads, with the kernel's defaults when a knob is absent. Keys may be
+ * given as the lab's knob names (`thp.enabled`, `numa.balancing`, `numa.scan_delay_ms`, ...),
+ * as sysfs/procfs/debugfs paths or sysctl names (`/sys/kernel/mm/transparent_hugepage/enabled`,
+ * `kernel.numa_balancing`, `numa_balancing/scan_size_mb`); values may be sysfs's bracketed form
+ * (`always [madvise] never`).
+ */
+export interface SimKnobs {
+  thpEnabled: 'always' | 'madvise' | 'never';
+  thpDefrag: 'always' | 'defer' | 'defer+madvise' | 'madvise' | 'never';
+  /** /sys/kernel/mm/transparent_hugepage/shrink_underused (6.12+, default 1). */
+  shrinkUnderused: boolean;
+  /** khugepaged/max_ptes_none (default HPAGE_PMD_NR - 1 = 511). */
+  maxPtesNone: number;
+  /** /proc/sys/kernel/numa_balancing: bit 0 NORMAL, bit 1 MEMORY_TIERING. */
+  numaBalancing: number;
+  scanDelayMs: number;
+  scanPeriodMinMs: number;
+  scanPeriodMaxMs: number;
+  scanSizeMb: number;
+  hotThresholdMs: number;
+  /** CONFIG_HZ (Debian: 250). */
+  hz: number;
+  /** Model-only: pages a touching thread visits per second (numa-touch writes one byte per page). */
+  touchPagesPerSec: number;
+  /** Model-only: bzero bandwidth of one numa01/numa02 thread, MiB/s. */
+  bzeroMibPerSec: number;
+  /** Model-only: node memory the kernel itself keeps, MiB per node. */
+  reservedMibPerNode: number;
+  /** Model-only: run deferred_split_scan() (memory-pressure shrinker) at the end of the setup phase. */
+  shrinkAfterSetup: boolean;
+}
+
+type KnobKey = keyof SimKnobs;
+
+const KEY_SUFFIXES: Record<KnobKey, string[]> = {
+  thpEnabled: ['thp.enabled', 'transparent_hugepage/enabled', 'thp_enabled'],
+  thpDefrag: ['thp.defrag', 'transparent_hugepage/defrag', 'thp_defrag'],
+  shrinkUnderused: ['thp.shrink_underused', 'transparent_hugepage/shrink_underused', 'shrink_underused'],
+  maxPtesNone: ['khugepaged/max_ptes_none', 'thp.khugepaged.max_ptes_none', 'max_ptes_none'],
+  numaBalancing: ['numa.balancing', 'kernel.numa_balancing', 'kernel/numa_balancing', 'numa_balancing'],
+  scanDelayMs: ['numa.scan_delay_ms', 'scan_delay_ms', 'numa_balancing_scan_delay_ms'],
+  scanPeriodMinMs: ['numa.scan_period_min_ms', 'scan_period_min_ms', 'numa_balancing_scan_period_min_ms'],
+  scanPeriodMaxMs: ['numa.scan_period_max_ms', 'scan_period_max_ms', 'numa_balancing_scan_period_max_ms'],
+  scanSizeMb: ['numa.scan_size_mb', 'scan_size_mb', 'numa_balancing_scan_size_mb'],
+  hotThresholdMs: ['numa.hot_threshold_ms', 'hot_threshold_ms', 'numa_balancing_hot_threshold_ms'],
+  hz: ['sim.hz', 'hz'],
+  touchPagesPerSec: ['sim.touch_pages_per_sec'],
+  bzeroMibPerSec: ['sim.bzero_mib_per_sec'],
+  reservedMibPerNode: ['sim.reserved_mib_per_node'],
+  shrinkAfterSetup: ['sim.shrink_after_setup'],
+};
+
+export function defaultKnobs(): SimKnobs {
+  return {
+    thpEnabled: 'always',
+    thpDefrag: 'madvise',
+    shrinkUnderused: true,
+    maxPtesNone: 511,
+    numaBalancing: 0,
+    scanDelayMs: 1000,
+    scanPeriodMinMs: 1000,
+    scanPeriodMaxMs: 60000,
+    scanSizeMb: 256,
+    hotThresholdMs: 1000,
+    hz: 250,
+    // The ground-truth guest's touch loop made 2e5–4e5 passes over 4096 pages in 8 s.
+    touchPagesPerSec: 2e8,
+    bzeroMibPerSec: 2048,
+    reservedMibPerNode: 64,
+    shrinkAfterSetup: false,
+  };
+}
+
+function bracketed(v: string): string {
+  const m = /\[([^\]]+)\]/.exec(v);
+  return (m ? m[1]! : v).trim();
+}
+
+function findKey(raw: string): KnobKey | null {
+  const k = raw.trim().toLowerCase();
+  for (const [key, suffixes] of Object.entries(KEY_SUFFIXES) as [KnobKey, string[]][]) {
+    for (const s of suffixes) if (k === s || k.endsWith('/' + s) || k.endsWith('.' + s)) return key;
+  }
+  return null;
+}
+
+function num(name: string, v: unknown, min: number, max: number): number {
+  const n = typeof v === 'number' ? v : Number(bracketed(String(v)));
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new Error(`knob ${name}: given "${String(v)}"; allowed: a number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+function choice<T extends string>(name: string, v: unknown, allowed: readonly T[]): T {
+  const s = bracketed(String(v)) as T;
+  if (!allowed.includes(s)) throw new Error(`knob ${name}: given "${String(v)}"; allowed: ${allowed.join(', ')}`);
+  return s;
+}
+
+/** Unknown keys are ignored (the lab passes every knob it snapshots); bad values throw. */
+export function normalizeKnobs(raw: Record<string, unknown> | undefined, defaults: Partial<SimKnobs> = {}): SimKnobs {
+  const k: SimKnobs = { ...defaultKnobs(), ...defaults };
+  for (const [name, v] of Object.entries(raw ?? {})) {
+    if (v === undefined || v === null) continue;
+    const key = findKey(name);
+    if (!key) continue;
+    switch (key) {
+      case 'thpEnabled':
+        k.thpEnabled = choice(name, v, ['always', 'madvise', 'never'] as const);
+        break;
+      case 'thpDefrag':
+        k.thpDefrag = choice(name, v, ['always', 'defer', 'defer+madvise', 'madvise', 'never'] as const);
+        break;
+      case 'shrinkUnderused':
+      case 'shrinkAfterSetup':
+        k[key] = num(name, typeof v === 'boolean' ? (v ? 1 : 0) : v, 0, 1) === 1;
+        break;
+      case 'maxPtesNone':
+        k.maxPtesNone = num(name, v, 0, 511);
+        break;
+      case 'numaBalancing':
+        k.numaBalancing = num(name, typeof v === 'boolean' ? (v ? 1 : 0) : v, 0, 3);
+        break;
+      case 'scanDelayMs':
+      case 'scanPeriodMinMs':
+      case 'scanPeriodMaxMs':
+      case 'hotThresholdMs':
+        k[key] = num(name, v, 0, 1e8);
+        break;
+      case 'scanSizeMb':
+        k.scanSizeMb = num(name, v, 1, 1e6);
+        break;
+      case 'hz':
+        k.hz = num(name, v, 100, 1000);
+        break;
+      case 'touchPagesPerSec':
+        k.touchPagesPerSec = num(name, v, 1, 1e12);
+        break;
+      case 'bzeroMibPerSec':
+        k.bzeroMibPerSec = num(name, v, 1, 1e7);
+        break;
+      case 'reservedMibPerNode':
+        k.reservedMibPerNode = num(name, v, 0, 1e7);
+        break;
+    }
+  }
+  return k;
+}

@@ -1,0 +1,135 @@
+import type { Folio } from './folio';
+import { HPAGE_PMD_NR } from './constants';
+
+/** PTE kinds in a PteTable. */
+export const PTE_NONE = 0;
+/** Maps a base page whose node is in `nid[i]`. */
+export const PTE_PAGE = 1;
+/** Maps subpage i of the table's large folio. */
+export const PTE_LARGE = 2;
+/** Maps the shared zero page. */
+export const PTE_ZERO = 3;
+
+/**
+ * One page-table page (512 PTEs). Base pages are kept as array entries: node, last_cpupid,
+ * contents-zero and isolation flags; the `large` folio is the (single) large folio whose
+ * subpages the PTE_LARGE entries map.
+ */
+export class PteTable {
+  readonly kind = new Uint8Array(HPAGE_PMD_NR);
+  readonly nid = new Int16Array(HPAGE_PMD_NR);
+  readonly cpupid = new Int32Array(HPAGE_PMD_NR).fill(-1);
+  readonly protnone = new Uint8Array(HPAGE_PMD_NR);
+  readonly zero = new Uint8Array(HPAGE_PMD_NR);
+  readonly isolated = new Uint8Array(HPAGE_PMD_NR);
+  large: Folio | null = null;
+  /** Node the page-table page itself was allocated on. */
+  constructor(readonly tableNid: number) {}
+
+  mappedCount(): number {
+    let n = 0;
+    for (let i = 0; i < HPAGE_PMD_NR; i++) if (this.kind[i] !== PTE_NONE) n++;
+    return n;
+  }
+}
+
+/** One PMD entry (2 MiB of a VMA): a PMD-mapped THP, a page table, or nothing. */
+export class PmdSlot {
+  thp: Folio | null = null;
+  /** pmd_protnone(): made prot-none by change_huge_pmd() for a NUMA hint fault. */
+  protnone = false;
+  pt: PteTable | null = null;
+  /** A page table withdrawn/deposited for the THP (pgtable_trans_huge_deposit). */
+  depositedTableNid = -1;
+  constructor(
+    readonly vma: Vma,
+    readonly index: number,
+  ) {}
+
+  /** First virtual page number of this slot. */
+  get vpn(): number {
+    return this.vma.start + this.index * HPAGE_PMD_NR;
+  }
+}
+
+export type HugepageAdvice = 'none' | 'hugepage' | 'nohugepage';
+
+/** Per-VMA NUMA scan state (vma->numab_state, 6.4+). */
+export interface NumabState {
+  startScanSeq: number;
+  nextScanJiffies: number;
+  pidsActiveResetJiffies: number;
+  prevScanSeq: number;
+  pidsActive: [Set<number>, Set<number>];
+}
+
+export class Vma {
+  readonly slots: PmdSlot[];
+  numab: NumabState | null = null;
+  constructor(
+    readonly mm: Mm,
+    /** First virtual page number; 2 MiB aligned. */
+    readonly start: number,
+    readonly nrPages: number,
+    public advice: HugepageAdvice,
+  ) {
+    if (start % HPAGE_PMD_NR !== 0) throw new Error('VMA start must be 2 MiB aligned in this model');
+    const n = Math.ceil(nrPages / HPAGE_PMD_NR);
+    this.slots = Array.from({ length: n }, (_, i) => new PmdSlot(this, i));
+  }
+
+  get end(): number {
+    return this.start + this.nrPages;
+  }
+
+  slotOf(vpn: number): PmdSlot {
+    return this.slots[Math.floor((vpn - this.start) / HPAGE_PMD_NR)]!;
+  }
+}
+
+/** struct mm_struct: address space plus the NUMA scanner's per-mm state. */
+export class Mm {
+  readonly vmas: Vma[] = [];
+  /** Jiffies of the next allowed task_numa_work() (mm->numa_next_scan). */
+  numaNextScan = 0;
+  numaScanSeq = 0;
+  /** Virtual page number where the next scan resumes (mm->numa_scan_offset). */
+  numaScanOffset = 0;
+  private nextVpn = HPAGE_PMD_NR * 1024; // leave room below, like a real layout
+  constructor(readonly id: number) {}
+
+  /** mmap() an anonymous private region, 2 MiB aligned (the workloads align it). */
+  mmapAnon(nrPages: number, advice: HugepageAdvice): Vma {
+    const vma = new Vma(this, this.nextVpn, nrPages, advice);
+    this.nextVpn += Math.ceil(nrPages / HPAGE_PMD_NR) * HPAGE_PMD_NR + HPAGE_PMD_NR;
+    this.vmas.push(vma);
+    return vma;
+  }
+
+  findVma(vpn: number): Vma | null {
+    for (const v of this.vmas) if (vpn >= v.start && vpn < v.end) return v;
+    return null;
+  }
+
+  /** MM_ANONPAGES: kept up to date by the fault, zap and split paths (add_mm_counter). */
+  rssPages = 0;
+
+  /** Resident pages (get_mm_rss), for task_nr_scan_windows(). */
+  rss(): number {
+    return this.rssPages;
+  }
+
+  /** The same, recounted from the page tables (audits). */
+  recountRss(): number {
+    let n = 0;
+    for (const v of this.vmas) {
+      for (const s of v.slots) {
+        if (s.thp) n += HPAGE_PMD_NR;
+        else if (s.pt) {
+          for (let i = 0; i < HPAGE_PMD_NR; i++) if (s.pt.kind[i] === 1 || s.pt.kind[i] === 2) n++;
+        }
+      }
+    }
+    return n;
+  }
+}

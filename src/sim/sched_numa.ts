@@ -1,0 +1,362 @@
+/**
+ * The task side of NUMA balancing (kernel/sched/fair.c): per-task fault statistics,
+ * numa groups, task_numa_fault(), task_numa_placement(), update_task_scan_period(),
+ * task_scan_min/start/max() and task_tick_numa().
+ *
+ * Not modelled: the scheduler moving tasks (task_numa_migrate/numa_migrate_preferred only set
+ * the preferred node here; tasks stay on their CPUs), and memory-tiering hot-page promotion
+ * thresholds.
+ */
+import { ACTIVE_NODE_FRACTION, MAX_SCAN_WINDOW, MIB_PAGES, NUMA_NO_NODE, NUMA_PERIOD_SLOTS, NUMA_PERIOD_THRESHOLD } from './constants';
+import type { Kernel } from './kernel';
+import type { Mm, Vma } from './mm';
+
+export const TNF_MIGRATED = 0x01;
+export const TNF_NO_GROUP = 0x02;
+export const TNF_SHARED = 0x04;
+export const TNF_FAULT_LOCAL = 0x08;
+export const TNF_MIGRATE_FAIL = 0x10;
+
+/** cpu_pid_to_cpupid(): one number holding the CPU and the pid. */
+export function cpuPidToCpupid(cpu: number, pid: number): number {
+  return pid * 4096 + cpu;
+}
+export function cpupidToCpu(cpupid: number): number {
+  return cpupid % 4096;
+}
+export function cpupidToPid(cpupid: number): number {
+  return Math.floor(cpupid / 4096);
+}
+export function cpupidPidUnset(cpupid: number): boolean {
+  return cpupid < 0;
+}
+
+export class NumaGroup {
+  nrTasks = 0;
+  /** faults[node][priv] (memory side), faultsCpu[node]. */
+  faults: number[][];
+  faultsCpu: number[];
+  totalFaults = 0;
+  maxFaultsCpu = 0;
+  activeNodes = 1;
+  constructor(
+    readonly id: number,
+    nrNodes: number,
+  ) {
+    this.faults = Array.from({ length: nrNodes }, () => [0, 0]);
+    this.faultsCpu = new Array(nrNodes).fill(0);
+  }
+}
+
+/** Where and how fast a task touches memory (the workload's access pattern). */
+export interface AccessPattern {
+  vma: Vma;
+  /** Page offsets inside the VMA: [lo, hi). */
+  lo: number;
+  hi: number;
+  /** Pages per ms. */
+  rate: number;
+  /** Offset (from lo) the sweep is at when it starts. */
+  phase: number;
+  /** ms: the sweep runs in [start, end). */
+  start: number;
+  end: number;
+}
+
+export class Task {
+  nodeStamp = 0;
+  /** ms */
+  numaScanPeriod: number;
+  numaScanPeriodMax = 0;
+  numaScanSeq = 0;
+  numaPreferredNid = NUMA_NO_NODE;
+  /** [node][priv] memory-side and cpu-side faults, and their buffers. */
+  faultsMem: number[][];
+  faultsCpu: number[][];
+  bufMem: number[][];
+  bufCpu: number[][];
+  /** numa_faults_locality[remote, local, failed] */
+  locality = [0, 0, 0];
+  numaMigrateRetry = 0;
+  numaPagesMigrated = 0;
+  group: NumaGroup | null = null;
+  access: AccessPattern[] = [];
+  /** The task's CPU time starts here (it is CPU-bound from creation on). */
+  runStart = 0;
+  exitAt = Infinity;
+
+  constructor(
+    readonly pid: number,
+    readonly mm: Mm,
+    public cpu: number,
+    k: Kernel,
+  ) {
+    const n = k.nodes.length;
+    const mk = () => Array.from({ length: n }, () => [0, 0]);
+    this.faultsMem = mk();
+    this.faultsCpu = mk();
+    this.bufMem = mk();
+    this.bufCpu = mk();
+    // init_numa_balancing(): p->numa_scan_period = sysctl_numa_balancing_scan_delay.
+    this.numaScanPeriod = k.knobs.scanDelayMs;
+  }
+
+  nid(k: Kernel): number {
+    return k.cpuNode.get(this.cpu) ?? 0;
+  }
+
+  runtime(now: number): number {
+    return Math.max(0, now - this.runStart);
+  }
+}
+
+/** All tasks of the simulated machine, by pid, plus mm_users. */
+export class TaskSet {
+  readonly byPid = new Map<number, Task>();
+  private nextGroupId = 1;
+  add(t: Task): void {
+    this.byPid.set(t.pid, t);
+  }
+  mmUsers(mm: Mm): number {
+    let n = 0;
+    for (const t of this.byPid.values()) if (t.mm === mm) n++;
+    return n;
+  }
+  newGroup(k: Kernel): NumaGroup {
+    return new NumaGroup(this.nextGroupId++, k.nodes.length);
+  }
+}
+
+/** task_nr_scan_windows(): RSS in units of scan_size. */
+function taskNrScanWindows(k: Kernel, p: Task): number {
+  const nrScanPages = k.knobs.scanSizeMb * MIB_PAGES;
+  let rss = p.mm.rss();
+  if (!rss) rss = nrScanPages;
+  rss = Math.ceil(rss / nrScanPages) * nrScanPages;
+  return rss / nrScanPages;
+}
+
+/** task_scan_min(): never scan more than MAX_SCAN_WINDOW MB/s. */
+export function taskScanMin(k: Kernel, p: Task): number {
+  const scanSize = k.knobs.scanSizeMb;
+  let windows = 1;
+  if (scanSize < MAX_SCAN_WINDOW) windows = Math.floor(MAX_SCAN_WINDOW / scanSize);
+  const floor = Math.floor(1000 / windows);
+  const scan = Math.floor(k.knobs.scanPeriodMinMs / taskNrScanWindows(k, p));
+  return Math.max(floor, scan);
+}
+
+function groupShared(ng: NumaGroup): number {
+  let s = 0;
+  for (const f of ng.faults) s += f[0]!;
+  return s;
+}
+function groupPriv(ng: NumaGroup): number {
+  let s = 0;
+  for (const f of ng.faults) s += f[1]!;
+  return s;
+}
+
+/** task_scan_start(): the minimum, scaled by the share of shared faults in the group. */
+export function taskScanStart(k: Kernel, p: Task): number {
+  const smin = taskScanMin(k, p);
+  let period = smin;
+  const ng = p.group;
+  if (ng) {
+    const shared = groupShared(ng);
+    const priv = groupPriv(ng);
+    period *= ng.nrTasks;
+    period *= shared + 1;
+    period = Math.floor(period / (priv + shared + 1));
+  }
+  return Math.max(smin, period);
+}
+
+export function taskScanMax(k: Kernel, p: Task): number {
+  const smin = taskScanMin(k, p);
+  let smax = Math.floor(k.knobs.scanPeriodMaxMs / taskNrScanWindows(k, p));
+  const ng = p.group;
+  if (ng) {
+    const shared = groupShared(ng);
+    const priv = groupPriv(ng);
+    let period = smax;
+    period *= ng.nrTasks;
+    period *= shared + 1;
+    period = Math.floor(period / (priv + shared + 1));
+    smax = Math.max(smax, period);
+  }
+  return Math.max(smin, smax);
+}
+
+/**
+ * update_task_scan_period(): no local or shared faults, or a failed migration → scan half as
+ * often (and push mm->numa_next_scan out); otherwise adjust by the private/local ratios.
+ */
+export function updateTaskScanPeriod(k: Kernel, p: Task, shared: number, priv: number): void {
+  const remote = p.locality[0]!;
+  const local = p.locality[1]!;
+  if (local + shared === 0 || p.locality[2]) {
+    p.numaScanPeriod = Math.min(p.numaScanPeriodMax, p.numaScanPeriod * 2);
+    p.mm.numaNextScan = k.jiffies() + Math.floor((p.numaScanPeriod * k.knobs.hz) / 1000);
+    return;
+  }
+  const periodSlot = Math.ceil(p.numaScanPeriod / NUMA_PERIOD_SLOTS);
+  const lrRatio = Math.floor((local * NUMA_PERIOD_SLOTS) / (local + remote));
+  const psRatio = Math.floor((priv * NUMA_PERIOD_SLOTS) / (priv + shared));
+  let diff: number;
+  if (psRatio >= NUMA_PERIOD_THRESHOLD) {
+    // "Most memory accesses are local. There is no need to do fast NUMA scanning."
+    let slot = psRatio - NUMA_PERIOD_THRESHOLD;
+    if (!slot) slot = 1;
+    diff = slot * periodSlot;
+  } else if (lrRatio >= NUMA_PERIOD_THRESHOLD) {
+    let slot = lrRatio - NUMA_PERIOD_THRESHOLD;
+    if (!slot) slot = 1;
+    diff = slot * periodSlot;
+  } else {
+    const ratio = Math.max(lrRatio, psRatio);
+    diff = -(NUMA_PERIOD_THRESHOLD - ratio) * periodSlot;
+  }
+  p.numaScanPeriod = Math.min(Math.max(p.numaScanPeriod + diff, taskScanMin(k, p)), taskScanMax(k, p));
+  p.locality = [0, 0, 0];
+}
+
+function updateActiveNodes(ng: NumaGroup): void {
+  let max = 0;
+  for (const f of ng.faultsCpu) max = Math.max(max, f);
+  let active = 0;
+  for (const f of ng.faultsCpu) if (f * ACTIVE_NODE_FRACTION > max) active++;
+  ng.maxFaultsCpu = max;
+  ng.activeNodes = Math.max(1, active);
+}
+
+/** task_numa_placement(): fold the buffers (halving the old counts), pick the preferred node, rescale the period. */
+export function taskNumaPlacement(k: Kernel, p: Task): void {
+  const seq = p.mm.numaScanSeq;
+  if (p.numaScanSeq === seq) return;
+  p.numaScanSeq = seq;
+  p.numaScanPeriodMax = taskScanMax(k, p);
+  const faultTypes = [0, 0];
+  const ng = p.group;
+  let maxFaults = 0;
+  let maxNid = NUMA_NO_NODE;
+  for (let nid = 0; nid < p.faultsMem.length; nid++) {
+    let faults = 0;
+    let groupFaults = 0;
+    for (let priv = 0; priv < 2; priv++) {
+      const diff = p.bufMem[nid]![priv]! - Math.trunc(p.faultsMem[nid]![priv]! / 2);
+      const fDiff = p.bufCpu[nid]![priv]! - Math.trunc(p.faultsCpu[nid]![priv]! / 2);
+      faultTypes[priv]! += p.bufMem[nid]![priv]!;
+      p.bufMem[nid]![priv] = 0;
+      p.bufCpu[nid]![priv] = 0;
+      p.faultsMem[nid]![priv]! += diff;
+      p.faultsCpu[nid]![priv]! += fDiff;
+      faults += p.faultsMem[nid]![priv]!;
+      if (ng) {
+        ng.faults[nid]![priv]! += diff;
+        ng.faultsCpu[nid]! += fDiff;
+        ng.totalFaults += diff;
+        groupFaults += ng.faults[nid]![priv]!;
+      }
+    }
+    const f = ng ? groupFaults : faults;
+    if (f > maxFaults) {
+      maxFaults = f;
+      maxNid = nid;
+    }
+  }
+  if (ng) updateActiveNodes(ng);
+  if (maxFaults && maxNid !== p.numaPreferredNid) p.numaPreferredNid = maxNid;
+  updateTaskScanPeriod(k, p, faultTypes[0]!, faultTypes[1]!);
+}
+
+/**
+ * task_numa_group(): a shared fault on memory last touched by another running task joins the
+ * bigger group; threads of one process always join. Returns the (possibly updated) priv.
+ */
+function taskNumaGroup(k: Kernel, tasks: TaskSet, p: Task, cpupid: number, flags: number, priv: number): number {
+  if (!p.group) {
+    p.group = tasks.newGroup(k);
+    p.group.nrTasks = 1;
+    for (let n = 0; n < p.faultsMem.length; n++) {
+      for (let q = 0; q < 2; q++) p.group.faults[n]![q]! += p.faultsMem[n]![q]!;
+      p.group.faultsCpu[n]! += p.faultsCpu[n]![0]! + p.faultsCpu[n]![1]!;
+    }
+  }
+  const tsk = tasks.byPid.get(cpupidToPid(cpupid));
+  // The task must still be running on that CPU (cpu_rq(cpu)->curr).
+  if (!tsk || tsk.cpu !== cpupidToCpu(cpupid)) return priv;
+  const grp = tsk.group;
+  const my = p.group;
+  if (!grp || grp === my) return priv;
+  if (my.nrTasks > grp.nrTasks) return priv;
+  if (my.nrTasks === grp.nrTasks && my.id > grp.id) return priv;
+  let join = false;
+  if (tsk.mm === p.mm) join = true;
+  if (flags & TNF_SHARED) join = true;
+  priv = join ? 0 : 1;
+  if (!join) return priv;
+  for (let n = 0; n < p.faultsMem.length; n++) {
+    for (let q = 0; q < 2; q++) {
+      my.faults[n]![q]! -= p.faultsMem[n]![q]!;
+      grp.faults[n]![q]! += p.faultsMem[n]![q]!;
+    }
+    const c = p.faultsCpu[n]![0]! + p.faultsCpu[n]![1]!;
+    my.faultsCpu[n]! -= c;
+    grp.faultsCpu[n]! += c;
+  }
+  my.nrTasks--;
+  grp.nrTasks++;
+  p.group = grp;
+  return priv;
+}
+
+function numaIsActiveNode(ng: NumaGroup, nid: number): boolean {
+  return ng.faultsCpu[nid]! * ACTIVE_NODE_FRACTION > ng.maxFaultsCpu;
+}
+
+/** task_numa_fault(last_cpupid, mem_node, pages, flags). */
+export function taskNumaFault(k: Kernel, tasks: TaskSet, p: Task, lastCpupid: number, memNode: number, pages: number, flags: number): void {
+  if (!(k.knobs.numaBalancing & 1)) return;
+  const cpuNode = p.nid(k);
+  let local = flags & TNF_FAULT_LOCAL ? 1 : 0;
+  let priv: number;
+  // "First accesses are treated as private, otherwise consider accesses to be private if the
+  // accessing pid has not changed."
+  if (cpupidPidUnset(lastCpupid)) priv = 1;
+  else {
+    priv = cpupidToPid(lastCpupid) === p.pid ? 1 : 0;
+    if (!priv && !(flags & TNF_NO_GROUP)) priv = taskNumaGroup(k, tasks, p, lastCpupid, flags, priv);
+  }
+  const ng = p.group;
+  if (!priv && !local && ng && ng.activeNodes > 1 && numaIsActiveNode(ng, cpuNode) && numaIsActiveNode(ng, memNode)) local = 1;
+  // "Retry to migrate task to preferred node periodically."
+  if (k.jiffies() > p.numaMigrateRetry) {
+    taskNumaPlacement(k, p);
+    if (p.numaPreferredNid !== NUMA_NO_NODE) {
+      const interval = Math.min(k.knobs.hz, Math.floor((p.numaScanPeriod * k.knobs.hz) / 1000 / 16));
+      p.numaMigrateRetry = k.jiffies() + interval;
+    }
+  }
+  if (flags & TNF_MIGRATED) p.numaPagesMigrated += pages;
+  if (flags & TNF_MIGRATE_FAIL) p.locality[2]! += pages;
+  p.bufMem[memNode]![priv]! += pages;
+  p.bufCpu[cpuNode]![priv]! += pages;
+  p.locality[local]! += pages;
+}
+
+/**
+ * task_tick_numa(): driven by the task's CPU time. Each time it passes node_stamp + period the
+ * stamp advances one period, and task_numa_work() is queued if mm->numa_next_scan has come.
+ * Returns true when task_numa_work() should run now.
+ */
+export function taskTickNuma(k: Kernel, p: Task, now: number): boolean {
+  const runtime = p.runtime(now);
+  const period = p.numaScanPeriod;
+  if (runtime > p.nodeStamp + period) {
+    if (!p.nodeStamp) p.numaScanPeriod = taskScanStart(k, p);
+    p.nodeStamp += period;
+    if (k.jiffies(now) >= p.mm.numaNextScan) return true;
+  }
+  return false;
+}

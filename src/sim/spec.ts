@@ -1,0 +1,63 @@
+import type { ExperimentResult, MovePagesSummary } from '../shared/experiment';
+import type { MigrateTrace } from './kernel';
+import type { CounterSeries } from './sampler';
+import type { VariantName } from './variants';
+
+export interface SimTopologyNode {
+  id: number;
+  cpus: number[];
+  memMiB: number;
+  /** A lower memory tier (e.g. CXL/pmem via dax kmem): promotions from it count pgpromote_success. */
+  slow?: boolean;
+}
+
+/** The experiment spec, as the real run uses it (JSON-serialisable). */
+export interface SimSpec {
+  topology: { nodes: SimTopologyNode[] };
+  /** Knob name → value; absent knobs take the kernel defaults (see knobs.ts for accepted names). */
+  knobs?: Record<string, string | number | boolean>;
+  workload: string;
+  /** `--param name=value` pairs (strings) or typed values. */
+  params?: Record<string, string | number | boolean>;
+  /** A variant name (`linux-6.12+`) or a `uname -r` release (`6.12.117+deb13-amd64`). */
+  kernel: string;
+}
+
+export interface SimOptions {
+  /** Seconds from the run's start at which to report cumulative counters. */
+  sampleTimes?: number[];
+  /** Checked in the simulation loops; set aborted=true to cancel (throws SimCancelled). */
+  signal?: { aborted: boolean };
+  onProgress?: (p: { phase: string; fraction: number }) => void;
+  /** Seed for the access phases of multi-threaded workloads (numa01/numa02). */
+  seed?: number;
+  /**
+   * Tests: at the end, recount every node's used pages from the page tables and every mm's RSS,
+   * and throw if they differ from the allocator's books (pages lost or duplicated).
+   */
+  audit?: boolean;
+}
+
+export interface SimBug {
+  message: string;
+  where: string;
+  condition: string;
+  function: string;
+  t: number;
+}
+
+/** ExperimentResult plus what only a prediction has. */
+export interface SimResult extends ExperimentResult {
+  /** The kernel string the spec gave (release or variant). */
+  requestedKernel: string;
+  variant: { name: VariantName; title: string; follows: string[] };
+  movePages: MovePagesSummary | null;
+  /** One record per migrate_pages() call, like the migrate:mm_migrate_pages tracepoint. */
+  trace: MigrateTrace[];
+  /** migrate_pages() calls beyond the trace limit, counted but not listed. */
+  traceDropped: number;
+  series: CounterSeries | null;
+  bug: SimBug | null;
+  /** Simulated run length, seconds. */
+  simulatedSeconds: number;
+}

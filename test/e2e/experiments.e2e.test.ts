@@ -1,0 +1,70 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
+import { startServe } from './serveProcess';
+import { repoRoot } from '../../src/main/repoRoot';
+import { lockMachineKnobs, restoreKnobFiles, snapshotKnobFiles, type KnobFileSnapshot } from '../support/knobGuard';
+
+// An experiment from the UI on this one-node machine: a THP-fault-only thp-move (migrate=0)
+// with thp.enabled=always applied for the run and restored after, measured beside the
+// simulator's prediction. The two-node refusal is checked first.
+const THP = '/sys/kernel/mm/transparent_hugepage/enabled';
+const dir = mkdtempSync(join(tmpdir(), 'numalab-e2e-exp-'));
+const artifacts = join(repoRoot(), 'test', 'artifacts');
+let snap: KnobFileSnapshot | undefined;
+let unlock = () => {};
+let serve: Awaited<ReturnType<typeof startServe>> | undefined;
+let browser: Browser | undefined;
+let page: Page;
+
+beforeAll(async () => {
+  unlock = await lockMachineKnobs();
+  snap = snapshotKnobFiles();
+  mkdirSync(artifacts, { recursive: true });
+  serve = await startServe(join(dir, 'lab.db'));
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
+  await page.goto(serve.url);
+  await page.getByTestId('host-facts').waitFor({ timeout: 20000 });
+  await page.getByTestId('tab-experiments').click();
+});
+afterAll(async () => {
+  try {
+    await browser?.close();
+    serve?.child.kill('SIGTERM');
+  } finally {
+    if (snap) restoreKnobFiles(snap);
+    unlock();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+describe('an experiment from the UI', () => {
+  it('refuses a migration on a one-node host with the reason and a pointer to the virtual NUMA box', async () => {
+    await page.getByTestId('exp-workload').selectOption('thp-move');
+    await page.getByTestId('exp-run').click();
+    const result = page.getByTestId('exp-result');
+    await result.waitFor({ timeout: 30000 });
+    expect(await result.textContent()).toMatch(/needs 2 NUMA nodes.*testbox up/);
+  });
+
+  it('measures THP faults, shows the overlay and the verdict table, and restores the knob', async () => {
+    const before = readFileSync(THP, 'utf8');
+    await page.getByTestId('sim-param-thps').fill('8');
+    await page.getByTestId('sim-param-migrate').selectOption('0');
+    await page.getByTestId('exp-knobs').fill('thp.enabled=always');
+    await page.getByTestId('exp-run').click();
+    await page.getByTestId('exp-progress').waitFor({ timeout: 20000 });
+    const row = page.getByTestId('verdicts-setup-thp_fault_alloc');
+    await row.waitFor({ timeout: 60000 });
+    const cells = await row.locator('td').allTextContents();
+    expect(cells).toEqual(['thp_fault_alloc', '8', '8', '0', 'exact']);
+    await page.getByTestId('exp-overlay').locator('.recharts-line').first().waitFor({ timeout: 20000 });
+    expect(await page.getByTestId('exp-overall').textContent()).toBe('agrees with the prediction');
+    await page.screenshot({ path: join(artifacts, 'experiment.png'), fullPage: true });
+    expect(readFileSync(THP, 'utf8')).toBe(before);
+  });
+});

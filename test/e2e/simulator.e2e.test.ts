@@ -1,0 +1,66 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
+import { startServe } from './serveProcess';
+import { repoRoot } from '../../src/main/repoRoot';
+
+// The Simulator view needs no host: predictions run in a worker thread of the headless lab.
+const dir = mkdtempSync(join(tmpdir(), 'numalab-e2e-sim-'));
+const artifacts = join(repoRoot(), 'test', 'artifacts');
+let serve: Awaited<ReturnType<typeof startServe>>;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  serve = await startServe(join(dir, 'lab.db'));
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(serve.url);
+  await page.getByTestId('tab-simulator').click();
+  await page.getByTestId('sim-kernel-a').locator('option', { hasText: 'linux-6.1' }).first().waitFor({ state: 'attached' });
+});
+afterAll(async () => {
+  await browser?.close();
+  serve?.child.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the Simulator view', () => {
+  it('puts linux-6.1 and linux-6.12+ side by side on a partially mapped THP move', async () => {
+    await page.getByTestId('sim-kernel-a').selectOption('linux-6.1');
+    await page.getByTestId('sim-kernel-b').selectOption('linux-6.12+');
+    await page.getByTestId('sim-workload').selectOption('thp-move');
+    await page.getByTestId('sim-param-thps').fill('8');
+    await page.getByTestId('sim-param-unmap').fill('0.5');
+    await page.getByTestId('sim-run').click();
+    const split = page.getByTestId('sim-row-thp_migration_split');
+    await split.waitFor({ timeout: 30000 });
+    // migrate phase: 6.1 migrates the THPs whole (0 splits), 6.12 splits all 8 first.
+    const cells = await split.locator('td').allTextContents();
+    expect(cells[0]).toBe('thp_migration_split');
+    expect(cells).toContain('8');
+    expect(cells).toContain('0');
+    const success = await page.getByTestId('sim-row-thp_migration_success').locator('td.differs').count();
+    expect(success).toBeGreaterThan(0);
+    await page.screenshot({ path: join(artifacts, 'simulator-6.1-vs-6.12.png'), fullPage: true });
+  });
+
+  it('predicts the BUG of the posted v5 patch and none for the merged variant', async () => {
+    await page.getByTestId('sim-kernel-a').selectOption('v5-posted');
+    await page.getByTestId('sim-kernel-b').selectOption('linux-6.10..6.11');
+    await page.getByTestId('sim-workload').selectOption('numa-touch');
+    expect(await page.getByTestId('sim-numa-balancing').inputValue()).toBe('1');
+    await page.getByTestId('sim-param-thps').fill('1');
+    await page.getByTestId('sim-param-unmap').fill('0.5');
+    await page.getByTestId('sim-run').click();
+    const bug = page.getByTestId('sim-bug');
+    await bug.first().waitFor({ timeout: 60000 });
+    expect(await bug.count()).toBe(1);
+    expect(await bug.first().textContent()).toMatch(/BUG_ON\(!list_empty\(&migratepages\)\)/);
+    await page.screenshot({ path: join(artifacts, 'simulator-v5-bug.png'), fullPage: true });
+  });
+});

@@ -1,0 +1,90 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn, type IPty } from 'node-pty';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Lab } from '../../src/main/lab';
+import type { HostStatus } from '../../src/main/hosts/hostSession';
+import { upload } from '../../src/main/hosts/upload';
+
+// `serial:<unix socket>` against busybox ash behind a real pty: each connection to the socket
+// gets a fresh `busybox sh -i` on a pty, the way a console server would bridge a serial line.
+const dir = mkdtempSync(join(tmpdir(), 'numalab-serial-'));
+const sock = join(dir, 'console.sock');
+const shells: IPty[] = [];
+let server: Server;
+let lab: Lab;
+
+beforeAll(async () => {
+  server = createServer((conn) => {
+    const pty = spawn('/bin/busybox', ['sh', '-i'], { name: 'vt100', cols: 80, rows: 24, cwd: '/', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', PS1: '~ # ' }, encoding: null });
+    shells.push(pty);
+    pty.onData((d) => conn.write(d as unknown as Buffer));
+    conn.on('data', (d) => pty.write(d));
+    pty.onExit(() => conn.destroy());
+    conn.on('close', () => pty.kill('SIGKILL'));
+    conn.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(sock, r));
+  lab = new Lab({ dbPath: join(dir, 'lab.db'), shell: 'headless', knobs: { autoRestore: false } });
+});
+afterAll(async () => {
+  await lab?.close();
+  for (const p of shells) p.kill('SIGKILL');
+  await new Promise((r) => server.close(r));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const target = () => `serial:${sock}`;
+
+describe('serial:<path> hosts (busybox ash behind a pty, through a unix socket)', () => {
+  it('connects, finds root, probes the same kernel as this machine', async () => {
+    const st = (await lab.dispatch('hosts.connect', { target: target() })) as HostStatus;
+    expect(st).toMatchObject({ state: 'ready', privilege: 'root' });
+    const f = await lab.probe(target());
+    expect(f.kernelRelease).toBe(release());
+    expect(f.target).toBe(target());
+  });
+
+  it('is byte-exact and carries long scripts and large outputs through busybox ash', async () => {
+    const s = await lab.session(target());
+    const b = await s.exec("printf '\\001\\036\\377\\r\\n\\003end'");
+    expect([...b.stdoutBytes]).toEqual([1, 0x1e, 0xff, 13, 10, 3, ...Buffer.from('end')]);
+    const weird = `a'b"c$(x)\`y\`;\\ \x01 tab\there`;
+    const r = await s.exec(`cat <<'EOF'\n${weird}\n${'z'.repeat(20000)}\nEOF`);
+    expect(r.stdout).toBe(`${weird}\n${'z'.repeat(20000)}\n`);
+    expect((await s.exec('head -c 2000000 /dev/zero | tr "\\0" a')).stdoutBytes.length).toBe(2_000_000);
+  });
+
+  it('uploads a binary file checked with busybox sha256sum', async () => {
+    const s = await lab.session(target());
+    const data = randomBytes(200_000);
+    const remote = join(dir, 'w.bin');
+    const r = await upload(s, data, remote, 0o700);
+    expect(r.sha256).toBe(createHash('sha256').update(data).digest('hex'));
+    expect(readFileSync(remote)).toEqual(data);
+  });
+
+  it('has no terminal pane on a single line, and says so', async () => {
+    await expect(lab.dispatch('terminal.open', { target: target(), cols: 80, rows: 24 })).rejects.toThrow(/single serial line/);
+  });
+
+  it('the far end dying mid-command fails the command within 5 s and marks the host lost; reconnect works', async () => {
+    const s = await lab.session(target());
+    const inflight = s.exec('echo partial; sleep 60').catch((e: Error) => e);
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = Date.now();
+    shells.at(-1)!.kill('SIGKILL');
+    const err = await inflight;
+    expect(err).toBeInstanceOf(Error);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(s.state).toBe('lost');
+    expect(s.getStatus().reason).toMatch(/serial socket .* closed/);
+    expect(s.getStatus().lastLines.join('\n')).toContain('partial');
+    const back = (await lab.dispatch('hosts.connect', { target: target() })) as HostStatus;
+    expect(back.state).toBe('ready');
+    expect((await s.exec('echo again')).stdout).toBe('again\n');
+  });
+});
