@@ -24,6 +24,7 @@ import { knobHandlers } from './knobs/handlers';
 import { simHandlers } from './sim/handlers';
 import { ExperimentService } from './experiments/experimentService';
 import { experimentHandlers } from './experiments/handlers';
+import { registerTestboxTransport } from './testbox/register';
 import { processIdentity } from './knobs/owner';
 import type { KnobRestoreResult } from '../shared/knobs/api';
 import { openDb, type Db } from './store/store';
@@ -71,6 +72,7 @@ export class Lab {
   readonly experiments: ExperimentService;
 
   constructor(readonly opts: LabOptions) {
+    registerTestboxTransport();
     this.db = openDb({ path: opts.dbPath, nativeBinding: opts.nativeBinding });
     this.hosts = new HostsRepo(this.db);
     this.transcripts = new TranscriptsRepo(this.db);
@@ -148,6 +150,8 @@ export class Lab {
   /** A session with transcripts (redacted at password prompts) and `hosts.state` events. */
   private newHostSession(key: string, t: Transport): HostSession {
     const s = new HostSession(key, t, { transcript: (target) => this.transcripts.sink(target) });
+    // A guest whose kernel panics: its runs end 'crashed' with the console text kept.
+    t.onKernelCrash?.((crash) => this.telemetry.hostCrashed(key, crash));
     s.onState((st) => this.emit('hosts.state', st));
     return s;
   }

@@ -5,6 +5,7 @@ import { serveCommand } from './serve';
 import { simCommand } from './sim';
 import { runCommand } from './run';
 import { compareCommand } from './compare';
+import { testboxDownCommand, testboxListCommand, testboxUpCommand } from './testbox';
 import { knobsGetCommand, knobsRestoreCommand, knobsSetCommand } from './knobs';
 import { sampleCommand } from './sample';
 import { runsExportCommand, runsListCommand } from './runs';
@@ -16,7 +17,7 @@ import { LAB_VERSION } from '../version';
  * change them only by adding. Exit status: 0 ok, 1 failed, 2 usage error (3: a compared
  * counter diverged, for `run`).
  */
-export const COMMANDS: CliCommand[] = [serveCommand, hostsProbeCommand, simCommand, runCommand, compareCommand, knobsGetCommand, knobsSetCommand, knobsRestoreCommand, sampleCommand, runsListCommand, runsExportCommand];
+export const COMMANDS: CliCommand[] = [serveCommand, hostsProbeCommand, simCommand, runCommand, compareCommand, knobsGetCommand, knobsSetCommand, knobsRestoreCommand, sampleCommand, runsListCommand, runsExportCommand, testboxUpCommand, testboxListCommand, testboxDownCommand];
 
 function helpText(): string {
   return [

@@ -102,6 +102,7 @@ export function connectUnix(path: string, timeoutMs = 5000): Promise<Socket> {
     s.once('connect', () => {
       clearTimeout(timer);
       s.removeAllListeners('error');
+      s.on('error', () => {}); // a reset connection shows up as 'close', handled by the owner
       resolve(s);
     });
     s.once('error', (e) => {
@@ -156,6 +157,11 @@ export class SerialTransport implements Transport {
   }
 
   /** The console closed: the box was powered off, QEMU died, or the guest panicked (QEMU exits then). */
+  /** The generic Transport hook for the same: the lab ends sampling runs as crashed. */
+  onKernelCrash(listener: Listener<KernelCrash>): { dispose(): void } {
+    return this.onCrash(listener);
+  }
+
   onLost(listener: Listener<string>): { dispose(): void } {
     return subscribe(this.lostListeners, listener);
   }
@@ -260,54 +266,40 @@ export class SerialTransport implements Transport {
 
   /**
    * Kills what runs on the port (from the admin shell) and waits for init's fresh shell on it.
-   * Only a marker that arrives after the admin shell acknowledged this very kill (by nonce)
-   * counts: one from a shell that was about to be killed would hand out a dying port.
+   * The admin script first prints a nonce on the port itself, then kills: only a readiness
+   * marker after that nonce, on the same byte stream, comes from the fresh shell.
    */
   private async resetPort(port: SerialPortPath, s: Socket): Promise<void> {
     if (!this.opts.admin) return;
     const nonce = Math.random().toString(36).slice(2, 10);
     const timeoutMs = this.opts.resetTimeoutMs ?? 15000;
     const what = `resetting ${port.tty} of ${this.target}`;
-    let acked = false;
+    const ack = `NUMALAB reset ${port.tty} ${nonce}`;
+    const marker = `NUMALAB ready ${port.tty}`;
     let seen = '';
     await new Promise<void>((resolve, reject) => {
-      const marker = `NUMALAB ready ${port.tty}`;
-      const ack = `NUMALAB reset ${port.tty} ${nonce}`;
       const timer = setTimeout(
-        () => finish(new Error(`${what}: ${acked ? `no "${marker}" from a fresh shell` : 'the admin shell (ttyS3) did not answer'} within ${timeoutMs} ms; last output: ${JSON.stringify(seen.slice(-200))}`)),
+        () => finish(new Error(`${what}: the fresh shell did not show up within ${timeoutMs} ms (the admin shell on ttyS3 may be stuck); last output: ${JSON.stringify(seen.slice(-200))}`)),
         timeoutMs,
       );
       const onPort = (d: Buffer) => {
-        seen += d.toString('latin1');
-        if (acked && seen.includes(marker)) finish();
+        seen = (seen + d.toString('latin1')).slice(-8192);
+        const at = seen.indexOf(ack);
+        if (at >= 0 && seen.indexOf(marker, at + ack.length) >= 0) finish();
       };
-      const onAdmin = (d: Buffer) => {
-        adminSeen += d.toString('latin1');
-        if (!acked && adminSeen.includes(ack)) {
-          acked = true;
-          seen = ''; // whatever came before the kill is not the fresh shell
-        }
-      };
-      let adminSeen = '';
       const onClose = () => finish(new Error(`${what}: the serial port closed`));
-      let admin: Socket | undefined;
       const finish = (err?: Error) => {
         clearTimeout(timer);
         s.off('data', onPort);
         s.off('close', onClose);
-        admin?.off('data', onAdmin);
         if (err) reject(err);
         else resolve();
       };
       s.on('data', onPort);
       s.on('close', onClose);
       this.adminSocket().then(
-        (a) => {
-          admin = a;
-          a.on('data', onAdmin);
-          // ^U drops anything half-typed on the admin line.
-          a.write(`\x15numalab-reset-port ${port.tty} ${nonce}\n`);
-        },
+        // ^U drops anything half-typed on the admin line.
+        (a) => a.write(`\x15numalab-reset-port ${port.tty} ${nonce}\n`),
         (e: Error) => finish(e),
       );
     });

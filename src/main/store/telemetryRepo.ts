@@ -65,6 +65,11 @@ export class TelemetryRepo {
   }
 
   /** Runs left 'running' by a lab process that is gone: marked interrupted, with why. */
+  /** Corrects how an ended run ended (e.g. host-lost → crashed once the console says why). */
+  setStatus(runId: number, status: Exclude<RunStatus, 'running'>, reason: string | null): void {
+    this.db.prepare('UPDATE runs SET status = ?, status_reason = ? WHERE id = ?').run(status, reason, runId);
+  }
+
   recoverInterrupted(isOwnerAlive: (owner: string) => boolean): number[] {
     const rows = this.db.prepare(`SELECT id, owner, last_t_ms, sample_count FROM runs WHERE status = 'running'`).all() as Array<Pick<RunRow, 'id' | 'owner' | 'last_t_ms' | 'sample_count'>>;
     const out: number[] = [];

@@ -255,6 +255,31 @@ export class TelemetryService {
     return out;
   }
 
+  /**
+   * The host's kernel crashed (a panic or oops seen on its console): every run on it ends
+   * 'crashed', with the console text around the crash kept as a kernel-log event.
+   */
+  hostCrashed(target: string, crash: { kind: string; message: string; text: string }): number[] {
+    const ended: number[] = [];
+    for (const run of this.active.values()) {
+      if (run.target !== target) continue;
+      this.addEvent(run, 'kernel-log', crash.text, crash.kind);
+      this.requestStop(run, 'crashed', `the guest kernel crashed: ${crash.message}`);
+      ended.push(run.runId);
+    }
+    // The console report comes a moment after the crash (it waits for the lines that follow),
+    // so a run may already have ended 'host-lost' when its channel died: that was the crash.
+    const since = Date.now() - 60_000;
+    for (const r of this.repo.list({ target, limit: 20 })) {
+      if (ended.includes(r.id) || r.status !== 'host-lost' || !r.endedAt || Date.parse(r.endedAt) < since) continue;
+      this.repo.addEvent(r.id, Math.round((r.lastT ?? 0) * 1000), 'kernel-log', crash.text, { severity: crash.kind });
+      this.repo.setStatus(r.id, 'crashed', `the guest kernel crashed: ${crash.message}`);
+      this.deps.emit('runs.changed', { runId: r.id, status: 'crashed' });
+      ended.push(r.id);
+    }
+    return ended;
+  }
+
   /** The lab is closing: runs still sampling end as interrupted, with why. */
   async close(): Promise<void> {
     await Promise.all([...this.active.values()].map((r) => this.stop(r.runId, 'interrupted', 'the lab was closed while sampling').catch(() => undefined)));

@@ -1,7 +1,11 @@
 import { registerTransportFactory } from '../hosts/openTransport';
 import { openTestboxTransport } from './api';
 
-/** Makes `testbox:<name>` a host target every command accepts. Call once from the composition root. */
+let registered = false;
+
+/** Makes `testbox:<name>` a host target every command accepts. Idempotent; the composition root calls it. */
 export function registerTestboxTransport(): void {
+  if (registered) return;
+  registered = true;
   registerTransportFactory((target) => (target.kind === 'testbox' ? openTestboxTransport(target.name) : undefined));
 }

@@ -1,0 +1,86 @@
+import type { CliCommand } from './commands';
+import { UsageError } from './args';
+import { parseIntFlag } from './specFlags';
+import { parseMemSizeMiB, testboxDown, testboxList, testboxUp, TestboxError } from '../testbox';
+
+const NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+function nameFlag(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !NAME.test(v)) throw new UsageError('--name is 1-32 lowercase letters, digits or "-", starting with a letter or digit');
+  return v;
+}
+
+/** `numa-lab testbox up`: a real Debian kernel with N NUMA nodes in QEMU, as host testbox:<name>. */
+export const testboxUpCommand: CliCommand = {
+  words: ['testbox', 'up'],
+  usage: 'numa-lab testbox up --kernel 6.1|6.12|<bzImage> [--nodes 2] [--mem-per-node 1G] [--cpus-per-node 1] [--name N] [--json]',
+  summary: "boot a virtual NUMA box (QEMU, Debian's kernel packages, busybox) and print its host target testbox:<name>",
+  flags: [
+    { name: 'kernel', type: 'string', valueName: '6.1|6.12|release|path', help: "Debian's 6.1 (bookworm) or 6.12 (trixie), an exact release, or your own bzImage" },
+    { name: 'nodes', type: 'string', valueName: 'N', help: 'NUMA nodes (default 2)' },
+    { name: 'mem-per-node', type: 'string', valueName: 'size', help: 'memory per node, e.g. 1G or 512M (default 1G)' },
+    { name: 'cpus-per-node', type: 'string', valueName: 'N', help: 'CPUs per node (default 1)' },
+    { name: 'name', type: 'string', valueName: 'name', help: 'box name (default: derived from the kernel and nodes)' },
+    { name: 'json', type: 'bool', help: 'print the box descriptor as JSON' },
+  ],
+  async run({ flags, positionals, out, err }) {
+    if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+    if (typeof flags.kernel !== 'string') throw new UsageError('--kernel is required: 6.1, 6.12, a release such as 6.12.117+deb13-amd64, or the path of a bzImage');
+    let mem = 1024;
+    if (typeof flags['mem-per-node'] === 'string') {
+      try {
+        mem = parseMemSizeMiB(flags['mem-per-node']);
+      } catch (e) {
+        throw new UsageError(e instanceof Error ? e.message : String(e));
+      }
+    }
+    try {
+      const box = await testboxUp({
+        kernel: flags.kernel,
+        nodes: parseIntFlag('nodes', flags.nodes, 1, 16, 2),
+        memPerNodeMiB: mem,
+        cpusPerNode: parseIntFlag('cpus-per-node', flags['cpus-per-node'], 1, 16, 1),
+        name: nameFlag(flags.name),
+        log: (l) => err(`testbox: ${l}`),
+      });
+      out(flags.json ? JSON.stringify(box, null, 2) : box.target);
+      return 0;
+    } catch (e) {
+      if (e instanceof TestboxError) {
+        err(`numa-lab testbox up: ${e.message}`);
+        return e.kind === 'bad-spec' || e.kind === 'no-memory' ? 2 : 1;
+      }
+      throw e;
+    }
+  },
+};
+
+export const testboxListCommand: CliCommand = {
+  words: ['testbox', 'list'],
+  usage: 'numa-lab testbox list [--json]',
+  summary: 'virtual NUMA boxes, including ones left running by a lab that died',
+  flags: [{ name: 'json', type: 'bool', help: 'print as JSON' }],
+  async run({ flags, out }) {
+    const boxes = testboxList();
+    if (flags.json) out(JSON.stringify(boxes, null, 2));
+    else if (!boxes.length) out('no virtual NUMA boxes');
+    else for (const b of boxes) out(`${b.target.padEnd(24)} ${b.running ? 'running' : 'stopped'}  ${b.release}  ${b.nodes} nodes × (${b.cpusPerNode} CPU, ${b.memPerNodeMiB} MiB)  ${b.accelerator}`);
+    return 0;
+  },
+};
+
+export const testboxDownCommand: CliCommand = {
+  words: ['testbox', 'down'],
+  usage: 'numa-lab testbox down <name>',
+  summary: 'power a virtual NUMA box off (QMP quit, then SIGTERM, then SIGKILL)',
+  flags: [],
+  async run({ positionals, out }) {
+    if (positionals.length !== 1) throw new UsageError('testbox down needs the box name (see numa-lab testbox list)');
+    const name = positionals[0].replace(/^testbox:/, '');
+    if (!NAME.test(name)) throw new UsageError(`no such box name ${JSON.stringify(positionals[0])}: names are lowercase letters, digits and "-"`);
+    const r = await testboxDown(name);
+    out(r.wasRunning ? `stopped testbox:${name}` : `testbox:${name} was not running`);
+    return 0;
+  },
+};

@@ -1,0 +1,231 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommandChannel } from '../../src/main/hosts/commandChannel';
+import type { KernelCrash, SerialTransport } from '../../src/main/hosts/serialTransport';
+import { HostSession } from '../../src/main/hosts/hostSession';
+import { openTransport } from '../../src/main/hosts/openTransport';
+import { probeHost } from '../../src/main/hosts/probe';
+import { parseHostTarget } from '../../src/shared/hostTarget';
+import { openTestboxTransport, registerTestboxTransport, testboxDown, testboxList, testboxUp, type TestboxDescriptor } from '../../src/main/testbox';
+import { runThpMove } from './thpMoveRun';
+import { Lab } from '../../src/main/lab';
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot } from '../../src/main/repoRoot';
+
+/**
+ * The virtual NUMA box on real Debian kernels: one 2-node guest per kernel for the whole
+ * file, booted under QEMU (TCG unless KVM really works), driven over its serial ports through
+ * the lab's own CommandChannel. The first run downloads the kernels (~180 MB of .debs); if
+ * they cannot be fetched the suite fails with the reason, it is never skipped.
+ */
+interface GroundTruth {
+  kernel_series: string;
+  case: string;
+  n: number;
+  mode: string;
+  phase: 'setup' | 'migrate';
+  move_pages_status_summary: { ret: number; errno: number; addresses: number; status: Record<string, number> } | null;
+  deltas: Record<string, number>;
+}
+const GROUND_TRUTH = JSON.parse(readFileSync(new URL('../fixtures/ground-truth/migration-cases.json', import.meta.url), 'utf8')) as GroundTruth[];
+/** The counters the ground truth calls exact (the rest move by a few pages of process stack). */
+const EXACT = ['pgmigrate_success', 'pgmigrate_fail', 'thp_migration_success', 'thp_migration_fail', 'thp_migration_split', 'thp_split_page', 'thp_deferred_split_page', 'thp_split_pmd', 'thp_fault_alloc', 'thp_fault_fallback'];
+const exact = (d: Record<string, number>) => Object.fromEntries(EXACT.map((k) => [k, d[k] ?? 0]));
+const truth = (series: string, c: string, phase: 'setup' | 'migrate') =>
+  GROUND_TRUTH.find((r) => r.kernel_series === series && r.case === c && r.n === 8 && r.mode === 'all' && r.phase === phase)!;
+
+const log = (line: string) => console.log(`[testbox] ${line}`);
+/** One lab store for both kernels, so `numa-lab compare` can put their experiments side by side. */
+const labDir = mkdtempSync(join(tmpdir(), 'numalab-testbox-lab-'));
+const labDb = join(labDir, 'lab.db');
+const experimentIds: Record<string, number> = {};
+registerTestboxTransport();
+
+for (const series of ['6.1', '6.12'] as const) {
+  describe(`virtual NUMA box on Debian ${series}`, () => {
+    const name = `vt${series.replace('.', '')}-${process.pid}`;
+    let box: TestboxDescriptor;
+    let transport: SerialTransport;
+    let ch: CommandChannel;
+    const crashes: KernelCrash[] = [];
+
+    beforeAll(async () => {
+      box = await testboxUp({ kernel: series, nodes: 2, memPerNodeMiB: 1024, cpusPerNode: 1, name, log });
+    }, 900_000);
+
+    afterAll(async () => {
+      ch?.close();
+      await transport?.close();
+      // Always power the guest off, whatever happened above.
+      await testboxDown(name).catch((e: Error) => log(`down ${name}: ${e.message}`));
+    }, 60_000);
+
+    it('is probed by the host session layer as testbox:<name>: nodes 0 and 1', async () => {
+      const session = new HostSession(box.target, await openTransport(parseHostTarget(box.target)));
+      try {
+        const facts = await probeHost(session);
+        log(`${series} probe: ${JSON.stringify(facts).slice(0, 400)}`);
+        expect(facts.kernelRelease).toBe(box.release);
+        expect(facts.nodes.map((n) => n.id)).toEqual([0, 1]);
+      } finally {
+        await session.close();
+      }
+    });
+
+    describe('over its serial command channels', () => {
+      beforeAll(async () => {
+        transport = await openTestboxTransport(name);
+        transport.onCrash((c) => crashes.push(c));
+        ch = await CommandChannel.open(await transport.openChannelStream(), { timeoutMs: 20_000 });
+      }, 60_000);
+
+      afterAll(async () => {
+        // Hand the serial ports over to the lab (a QEMU socket serves one client at a time).
+        ch?.close();
+        await transport?.close();
+      });
+
+      it('is listed as a running box with the topology asked for', () => {
+        const b = testboxList().find((x) => x.name === name);
+        expect(b).toMatchObject({ running: true, target: `testbox:${name}`, nodes: 2, cpusPerNode: 1, memPerNodeMiB: 1024 });
+        expect(box.release.startsWith(series === '6.1' ? '6.1.0-' : '6.12.')).toBe(true);
+        log(`${box.release}: ready in ${box.bootMs} ms under ${box.accelerator}`);
+      });
+
+      it('probes as a 2-node host with ~1 GiB per node', async () => {
+        const r = await ch.exec('uname -r; ls /sys/devices/system/node | grep "^node"; for n in /sys/devices/system/node/node*; do cat $n/cpulist; grep MemTotal $n/meminfo; done');
+        expect(r.code).toBe(0);
+        const lines = r.stdout.trim().split('\n');
+        expect(lines[0]).toBe(box.release);
+        expect(lines.slice(1, 3)).toEqual(['node0', 'node1']);
+        const mib = [...r.stdout.matchAll(/Node (\d) MemTotal:\s+(\d+) kB/g)].map((m) => Number(m[2]) / 1024);
+        expect(mib).toHaveLength(2);
+        // The kernel keeps some of each node's 1024 MiB for itself (node 0 the most: the kernel image).
+        for (const m of mib) expect(m).toBeGreaterThan(850), expect(m).toBeLessThanOrEqual(1024);
+        expect(lines).toContain('0');
+        expect(lines).toContain('1');
+      });
+
+      it('has the defaults of the ground truth, and a THP knob can be set and read back', async () => {
+        const before = await ch.exec('cat /sys/kernel/mm/transparent_hugepage/enabled /proc/sys/kernel/numa_balancing /sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs');
+        expect(before.stdout.split('\n').slice(0, 3)).toEqual([expect.stringContaining('[always]'), '0', '3600000']);
+        const set = await ch.exec('echo madvise > /sys/kernel/mm/transparent_hugepage/enabled && cat /sys/kernel/mm/transparent_hugepage/enabled');
+        expect(set.stdout).toContain('[madvise]');
+        const back = await ch.exec('echo always > /sys/kernel/mm/transparent_hugepage/enabled && cat /sys/kernel/mm/transparent_hugepage/enabled');
+        expect(back.stdout).toContain('[always]');
+      });
+
+      it('case a: thp-move thps=8 migrates 8 THPs whole, counters exactly as the ground truth', async () => {
+        const run = await runThpMove(ch, 'thps=8');
+        log(`${series} case a (${Math.round(run.durationMs)} ms): setup ${JSON.stringify(exact(run.phases.setup))} migrate ${JSON.stringify(exact(run.phases.migrate))} status ${JSON.stringify(run.result.move_pages_status_summary)}`);
+        expect(run.phases.migrate.pgmigrate_success).toBe(4096);
+        expect(run.phases.migrate.thp_migration_success).toBe(8);
+        expect(exact(run.phases.setup)).toEqual(exact(truth(series, 'a', 'setup').deltas));
+        expect(exact(run.phases.migrate)).toEqual(exact(truth(series, 'a', 'migrate').deltas));
+        expect(run.result.move_pages_status_summary).toEqual(truth(series, 'a', 'migrate').move_pages_status_summary);
+        expect(run.result.nodes_after).toEqual({ node1: 4096 });
+      });
+
+      it('case b: with unmap=0.5 the kernels differ (6.1 moves the THPs whole, 6.12 splits them first)', async () => {
+        const run = await runThpMove(ch, 'thps=8 unmap=0.5');
+        log(`${series} case b (${Math.round(run.durationMs)} ms): setup ${JSON.stringify(exact(run.phases.setup))} migrate ${JSON.stringify(exact(run.phases.migrate))} status ${JSON.stringify(run.result.move_pages_status_summary)}`);
+        if (series === '6.1') expect(run.phases.migrate.thp_migration_success).toBe(8);
+        else expect(run.phases.migrate.thp_migration_split).toBe(8);
+        expect(exact(run.phases.setup)).toEqual(exact(truth(series, 'b', 'setup').deltas));
+        expect(exact(run.phases.migrate)).toEqual(exact(truth(series, 'b', 'migrate').deltas));
+        expect(run.result.move_pages_status_summary).toEqual(truth(series, 'b', 'migrate').move_pages_status_summary);
+      });
+
+      it('runs a second channel at once and refuses a third', async () => {
+        const second = await CommandChannel.open(await transport.openChannelStream(), { timeoutMs: 20_000 });
+        try {
+          const [a, b] = await Promise.all([ch.exec('echo one'), second.exec('echo two')]);
+          expect([a.stdout, b.stdout]).toEqual(['one\n', 'two\n']);
+          await expect(transport.openChannelStream()).rejects.toThrow(/ttyS1, ttyS2\) and all are in use/);
+        } finally {
+          second.close();
+        }
+      });
+
+    });
+
+    describe('through the lab: knobs, an experiment beside its prediction, a crash marked in the store', () => {
+      let lab: Lab;
+      beforeAll(() => {
+        lab = new Lab({ dbPath: labDb, shell: 'headless', knobs: { autoRestore: false } });
+      });
+      afterAll(async () => {
+        await lab?.close();
+      }, 60_000);
+
+      it('sets a THP knob through the journal and restores it', async () => {
+        const set = await lab.knobs.set(box.target, { 'thp.enabled': 'madvise' }, 'cli');
+        expect(set.results[0]).toMatchObject({ id: 'thp.enabled', ok: true, after: 'madvise' });
+        const restored = await lab.knobs.restore(box.target);
+        expect(restored.results.find((r) => r.id === 'thp.enabled')).toMatchObject({ ok: true, after: 'always' });
+      });
+
+      it('runs thp-move unmap=0.5 as an experiment: sampled into the store, every exact counter as predicted', async () => {
+        const { experimentId, done } = await lab.experiments.start({
+          target: box.target,
+          workload: 'thp-move',
+          params: { thps: '8', unmap: '0.5' },
+          knobs: {},
+          repeat: 1,
+          rateHz: 10,
+          baselineS: 0.5,
+          cooldownS: 0.5,
+        });
+        const row = await done;
+        experimentIds[series] = experimentId;
+        expect(row.status).toBe('completed');
+        const o = row.outcome!;
+        expect(o.diverged).toBe(false);
+        expect(o.predicted.variant.name).toBe(series === '6.1' ? 'linux-6.1' : 'linux-6.12+');
+        const m = o.measured[0];
+        expect(exact(m.phases.migrate)).toEqual(exact(truth(series, 'b', 'migrate').deltas));
+        expect(m.movePages).toEqual(truth(series, 'b', 'migrate').move_pages_status_summary);
+        // The sampled series in the store saw the migration too.
+        const series_ = lab.telemetry.repo;
+        expect(series_).toBeDefined();
+        const r = (await lab.dispatch('runs.series', { runId: m.runId, counters: ['pgmigrate_success', 'thp_migration_success'], maxPoints: 100, mode: 'delta' })) as {
+          series: Array<{ name: string; y: Array<number | null> }>;
+        };
+        const last = (name: string) => (r.series.find((x) => x.name === name)?.y ?? []).filter((v): v is number => v !== null).at(-1) ?? 0;
+        expect(last('pgmigrate_success')).toBeGreaterThanOrEqual(4096);
+        if (series === '6.1') expect(last('thp_migration_success')).toBeGreaterThanOrEqual(8);
+      }, 120_000);
+
+      it('marks a sampling run crashed, with the panic text, when the guest kernel panics', async () => {
+        const runId = (await lab.dispatch('telemetry.start', { target: box.target, rateHz: 10 })) as { runId: number };
+        await new Promise((r) => setTimeout(r, 1000));
+        const session = await lab.session(box.target);
+        session.exec('echo c > /proc/sysrq-trigger').catch(() => {});
+        await lab.telemetry.whenDone(runId.runId);
+        // The console's crash report follows the lost channel by about a second.
+        await expect.poll(() => lab.telemetry.repo.get(runId.runId).status, { timeout: 10_000 }).toBe('crashed');
+        const summary = lab.telemetry.repo.get(runId.runId);
+        expect(summary.statusReason).toMatch(/Kernel panic - not syncing: sysrq triggered crash/);
+        const events = (await lab.dispatch('runs.events', { runId: runId.runId })) as Array<{ kind: string; text: string }>;
+        expect(events.some((e) => e.kind === 'kernel-log' && /sysrq/.test(e.text))).toBe(true);
+        await expect.poll(() => testboxList().find((x) => x.name === name)?.running, { timeout: 15_000 }).toBe(false);
+      }, 60_000);
+    });
+  });
+}
+
+describe('6.1 vs 6.12 through `numa-lab compare`', () => {
+  it('shows the kernels differing on the partially mapped THPs, deterministically', async () => {
+    expect(experimentIds['6.1'] && experimentIds['6.12']).toBeTruthy();
+    const r = await promisify(execFile)(process.execPath, [join(repoRoot(), 'bin', 'numa-lab.mjs'), 'compare', String(experimentIds['6.1']), String(experimentIds['6.12']), '--json', '--db', labDb], { timeout: 60_000 });
+    const rows = JSON.parse(r.stdout).rows as Array<{ phase: string; counter: string; a: { mean: number }; b: { mean: number }; significance: string }>;
+    const row = (c: string) => rows.find((x) => x.phase === 'migrate' && x.counter === c)!;
+    expect(row('thp_migration_success')).toMatchObject({ a: { mean: 8 }, b: { mean: 0 }, significance: 'differs (deterministic)' });
+    expect(row('thp_migration_split')).toMatchObject({ a: { mean: 0 }, b: { mean: 8 }, significance: 'differs (deterministic)' });
+    expect(row('pgmigrate_success').significance).toBe('same');
+  }, 90_000);
+});
