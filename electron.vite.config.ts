@@ -8,7 +8,8 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src/main/index.ts') },
+        // The simulator's worker thread is its own entry: runSim() finds simWorker.js beside index.js.
+        input: { index: resolve(__dirname, 'src/main/index.ts'), simWorker: resolve(__dirname, 'src/main/sim/simWorker.ts') },
         external: ['better-sqlite3', 'node-pty', 'electron', 'ws', 'zod'],
       },
     },

@@ -25,6 +25,7 @@ import { simHandlers } from './sim/handlers';
 import { ExperimentService } from './experiments/experimentService';
 import { experimentHandlers } from './experiments/handlers';
 import { registerTestboxTransport } from './testbox/register';
+import { testboxHandlers } from './testbox/handlers';
 import { processIdentity } from './knobs/owner';
 import type { KnobRestoreResult } from '../shared/knobs/api';
 import { openDb, type Db } from './store/store';
@@ -183,6 +184,7 @@ export class Lab {
     ...knobHandlers(() => this.knobs),
     ...simHandlers((e, p) => this.emit(e, p)),
     ...experimentHandlers(() => this.experiments),
+    ...testboxHandlers((line) => this.emit('testbox.log', { line }), (t) => this.dropSession(t)),
     ...telemetryHandlers(
       () => this.telemetry,
       (t) => {

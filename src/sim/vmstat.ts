@@ -30,19 +30,8 @@ export const MODELLED_COUNTERS = [
 
 export type CounterName = (typeof MODELLED_COUNTERS)[number];
 
-/** Counters the ground-truth README calls exact (deterministic on a real kernel). */
-export const EXACT_COUNTERS: readonly CounterName[] = [
-  'pgmigrate_success',
-  'pgmigrate_fail',
-  'thp_migration_success',
-  'thp_migration_fail',
-  'thp_migration_split',
-  'thp_split_page',
-  'thp_deferred_split_page',
-  'thp_split_pmd',
-  'thp_fault_alloc',
-  'thp_fault_fallback',
-];
+/** Counters the ground-truth README calls exact (deterministic on a real kernel): one list, in shared. */
+export { EXACT_COUNTERS } from '../shared/experiments/verdict';
 
 /** Global event counters; they only ever go up (count_vm_event & co.). */
 export class Vmstat {

@@ -17,6 +17,7 @@
  * 3 scans × 8 THPs = 24 PMD updates, 8 remote faults that migrate + 16 local faults.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { EXACT_COUNTERS } from '../../src/shared/experiments/verdict';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -43,18 +44,7 @@ if (!file) throw new Error(`ground truth not found; looked in ${candidates.join(
 const records = JSON.parse(readFileSync(file, 'utf8')) as GtRecord[];
 
 /** The counters the README calls exact. */
-const EXACT = [
-  'pgmigrate_success',
-  'pgmigrate_fail',
-  'thp_migration_success',
-  'thp_migration_fail',
-  'thp_migration_split',
-  'thp_split_page',
-  'thp_deferred_split_page',
-  'thp_split_pmd',
-  'thp_fault_alloc',
-  'thp_fault_fallback',
-] as const;
+const EXACT = EXACT_COUNTERS;
 
 const TOPOLOGY = {
   nodes: [

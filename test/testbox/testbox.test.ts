@@ -8,6 +8,7 @@ import { probeHost } from '../../src/main/hosts/probe';
 import { parseHostTarget } from '../../src/shared/hostTarget';
 import { openTestboxTransport, registerTestboxTransport, testboxDown, testboxList, testboxUp, type TestboxDescriptor } from '../../src/main/testbox';
 import { runThpMove } from './thpMoveRun';
+import { EXACT_COUNTERS } from '../../src/shared/experiments/verdict';
 import { Lab } from '../../src/main/lab';
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -33,7 +34,7 @@ interface GroundTruth {
 }
 const GROUND_TRUTH = JSON.parse(readFileSync(new URL('../fixtures/ground-truth/migration-cases.json', import.meta.url), 'utf8')) as GroundTruth[];
 /** The counters the ground truth calls exact (the rest move by a few pages of process stack). */
-const EXACT = ['pgmigrate_success', 'pgmigrate_fail', 'thp_migration_success', 'thp_migration_fail', 'thp_migration_split', 'thp_split_page', 'thp_deferred_split_page', 'thp_split_pmd', 'thp_fault_alloc', 'thp_fault_fallback'];
+const EXACT = EXACT_COUNTERS;
 const exact = (d: Record<string, number>) => Object.fromEntries(EXACT.map((k) => [k, d[k] ?? 0]));
 const truth = (series: string, c: string, phase: 'setup' | 'migrate') =>
   GROUND_TRUTH.find((r) => r.kernel_series === series && r.case === c && r.n === 8 && r.mode === 'all' && r.phase === phase)!;

@@ -15,6 +15,7 @@ import { HostProcess } from './hostProcess';
 import { vmstatSnapshot } from './snapshot';
 import { LineSplitter, parseWorkloadLine } from './workloadLines';
 import { workloadArgs, workloadBinary } from './workloadCommand';
+import { calibratedBzeroRate } from './calibrate';
 
 /** What a user asks for: the same spec drives the real run and the prediction. */
 export interface ExperimentRequest {
@@ -48,6 +49,8 @@ export interface MeasuredRun extends ExperimentResult {
   error: string | null;
   refreshed: boolean;
   output: string;
+  /** The workload's own `NUMALAB result` JSON (elapsed times, nodes before/after, ...). */
+  result?: Record<string, unknown>;
 }
 
 export interface ExperimentOutcome {
@@ -67,10 +70,19 @@ export interface ExperimentDeps {
   log?: (line: string) => void;
 }
 
+/** Workloads whose memory moves through NUMA balancing, not a system call. */
+const BALANCING_WORKLOADS = ['numa-touch', 'numa01', 'numa02'];
+
+/** Waits, or less when the run is stopped; leaves no listener behind on the signal. */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 
 /** Refuses a spec the host cannot run, before anything is written or started. */
@@ -170,6 +182,10 @@ export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest
       const snaps: Array<{ at: string; values: Record<string, number> }> = [];
       const split = new LineSplitter();
       let result: Record<string, unknown> | undefined;
+      // Poll fast while the workload talks, back off while it is quiet: every poll is a process
+      // on the host, and on a small guest those steal CPU time from the workload and so change
+      // NUMA-balancing scan timing (task_tick_numa runs on the task's own CPU time).
+      let pollMs = 40;
       for (;;) {
         if (opts.signal?.aborted) {
           run.status = 'stopped';
@@ -178,6 +194,7 @@ export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest
         }
         const { output, exit } = await proc.poll();
         run.output += output;
+        pollMs = output ? 40 : Math.min(1000, Math.round(pollMs * 1.6));
         for (const line of split.push(output)) {
           const l = parseWorkloadLine(line);
           if (l.kind === 'hold') {
@@ -201,11 +218,12 @@ export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest
           }
           break;
         }
-        await sleep(40);
+        await sleep(pollMs, opts.signal);
       }
       // Phase deltas from consecutive snapshots: setup = [hold setup → next hold), migrate = [hold migrate → hold teardown).
       for (let i = 0; i + 1 < snaps.length; i++) run.phases[snaps[i].at] = vmstatDelta(snaps[i].values, snaps[i + 1].values);
       run.deltas = totalDeltas(run.phases);
+      run.result = result;
       const mp = result?.move_pages_status_summary as MovePagesSummary | null | undefined;
       run.movePages = mp ?? null;
       progress(rep, 'cooldown', `sampling ${req.cooldownS} s more`);
@@ -232,7 +250,9 @@ export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest
   }
 
   progress(req.repeat, 'simulate', `predicting with the model of ${req.kernel ?? facts.kernelRelease}`);
-  const spec: SimSpec = { topology, knobs: { ...knobValuesForModel, ...req.knobs }, workload: req.workload, params, kernel: req.kernel ?? facts.kernelRelease };
+  const rate = calibratedBzeroRate(req.workload, params, measured.filter((m) => m.status === 'completed').map((m) => m.result), facts.nodes.reduce((n, x) => n + x.cpus.length, 0));
+  const calibration: Record<string, string> = rate ? { 'sim.bzero_mib_per_sec': String(rate) } : {};
+  const spec: SimSpec = { topology, knobs: { ...knobValuesForModel, ...req.knobs, ...calibration }, workload: req.workload, params, kernel: req.kernel ?? facts.kernelRelease };
   // Predicted cumulative series from the workload's start, for the measured-vs-predicted overlay.
   const horizon = (typeof params.secs === 'number' ? params.secs : 0) + 3;
   const sampleTimes = Array.from({ length: 301 }, (_, i) => (horizon * i) / 300);
@@ -240,11 +260,12 @@ export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest
   const ok = measured.filter((m) => m.status === 'completed');
   const phaseNames = [...new Set([...Object.keys(predicted.phases), ...ok.flatMap((m) => Object.keys(m.phases))])];
   // Nothing to judge without a completed repetition: no verdicts rather than vacuous ones.
-  const verdictsByPhase = ok.length ? Object.fromEntries(phaseNames.map((p) => [p, verdicts(ok.map((m) => m.phases[p] ?? {}), predicted.phases[p] ?? {})])) : {};
-  const all = ok.length ? verdicts(ok.map((m) => m.deltas), predicted.deltas) : [];
+  const balancing = BALANCING_WORKLOADS.includes(req.workload) || Number(spec.knobs?.['numa.balancing'] ?? 0) > 0;
+  const verdictsByPhase = ok.length ? Object.fromEntries(phaseNames.map((p) => [p, verdicts(ok.map((m) => m.phases[p] ?? {}), predicted.phases[p] ?? {}, { balancing })])) : {};
+  const all = ok.length ? verdicts(ok.map((m) => m.deltas), predicted.deltas, { balancing }) : [];
   progress(req.repeat, 'done', ok.length ? (anyDiverged(all) ? 'some counters diverged' : 'every compared counter agrees') : 'no repetition completed');
   return {
-    spec: { target: session.target, workload: req.workload, params, knobs: req.knobs, kernel: spec.kernel, topology },
+    spec: { target: session.target, workload: req.workload, params, knobs: { ...req.knobs, ...calibration }, kernel: spec.kernel, topology },
     measured,
     predicted,
     verdicts: all,

@@ -83,10 +83,14 @@ export function parseWriteOutput(text: string): Map<string, RawWriteOutcome> {
   return out;
 }
 
-/** Runs the writes in the order given (callers pass the safe order) in one round trip. */
+/**
+ * Runs the writes in the order given (callers pass the safe order) in one round trip. Knobs need
+ * root: on a host where the login user is not root the writes go through its sudo channel
+ * (HostSession.execAsRoot), and nothing else does.
+ */
 export async function writeKnobFiles(session: HostSession, writes: Pick<ValidatedWrite, 'path' | 'value'>[]): Promise<Map<string, RawWriteOutcome>> {
   if (!writes.length) return new Map();
-  const r = await session.exec(knobWriteScript(writes), { timeoutMs: 20000 });
+  const r = await session.execAsRoot(knobWriteScript(writes), { timeoutMs: 20000 });
   return parseWriteOutput(r.stdout);
 }
 

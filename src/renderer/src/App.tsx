@@ -38,6 +38,7 @@ export function App({ lab, via }: { lab: LabApi; via: 'ipc' | 'websocket' }) {
           <input
             className="target-input"
             data-testid="target-input"
+            key={target}
             defaultValue={target}
             onKeyDown={(e) => {
               if (e.key === 'Enter') setTarget((e.target as HTMLInputElement).value.trim());
@@ -53,7 +54,7 @@ export function App({ lab, via }: { lab: LabApi; via: 'ipc' | 'websocket' }) {
           {error}
         </p>
       )}
-      <main className="content">{current.render({ lab, target, facts })}</main>
+      <main className="content">{current.render({ lab, target, facts, selectTarget: setTarget })}</main>
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { knobEvents, knobMethods } from '../knobs/api';
 import { hostEvents, hostMethods } from '../hosts/api';
 import { simEvents, simMethods } from '../sim/api';
 import { experimentEvents, experimentMethods } from '../experiments/api';
+import { testboxEvents, testboxMethods } from '../testbox/api';
 import { telemetryEvents, telemetryMethods } from '../telemetry/api';
 
 /**
@@ -59,6 +60,7 @@ export const labMethods = {
   ...hostMethods,
   ...simMethods,
   ...experimentMethods,
+  ...testboxMethods,
   ...telemetryMethods,
 } as const;
 
@@ -69,6 +71,7 @@ export const labEvents = {
   ...hostEvents,
   ...simEvents,
   ...experimentEvents,
+  ...testboxEvents,
   ...telemetryEvents,
 } as const;
 

@@ -37,6 +37,7 @@ export const MeasuredRunSchema = ExperimentResultSchema.extend({
   error: z.string().nullable(),
   refreshed: z.boolean(),
   output: z.string(),
+  result: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const ExperimentOutcomeSchema = z.object({

@@ -4,6 +4,7 @@ import type { HostFacts } from '../../../shared/hostFacts';
 import { HostPanel } from './HostPanel';
 import { SimulatorPanel } from './SimulatorPanel';
 import { ExperimentsPanel } from './ExperimentsPanel';
+import { TestboxPanel } from './TestboxPanel';
 import { KnobsPanel } from './KnobsPanel';
 import { HostsPanel } from './HostsPanel';
 import { TelemetryPanel } from './TelemetryPanel';
@@ -18,6 +19,8 @@ export interface PanelProps {
   target: string;
   /** Its facts, once probed. */
   facts: HostFacts | undefined;
+  /** Makes another host the current one (e.g. a virtual NUMA box just booted). */
+  selectTarget?: (target: string) => void;
 }
 
 export interface PanelDef {
@@ -34,5 +37,6 @@ export const PANELS: PanelDef[] = [
   { id: 'simulator', title: 'Simulator', needsHost: false, render: (p) => <SimulatorPanel {...p} /> },
   { id: 'knobs', title: 'Knobs', needsHost: true, render: (p) => <KnobsPanel {...p} /> },
   { id: 'hosts', title: 'Hosts', needsHost: false, render: (p) => <HostsPanel {...p} /> },
+  { id: 'testbox', title: 'NUMA box', needsHost: false, render: (p) => <TestboxPanel {...p} /> },
   { id: 'telemetry', title: 'Telemetry', needsHost: true, render: (p) => <TelemetryPanel {...p} /> },
 ];

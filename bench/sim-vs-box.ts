@@ -1,0 +1,48 @@
+// NUMA-balancing runs measured on the virtual NUMA box beside the simulator's prediction for the
+// same spec: per counter, the measured spread over the repetitions and the predicted value.
+// Run: npx tsx bench/sim-vs-box.ts [6.1|6.12 ...] [--reps N]   (boots one box per kernel)
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Lab } from '../src/main/lab';
+import { testboxDown, testboxUp } from '../src/main/testbox';
+
+const args = process.argv.slice(2);
+const reps = Number(args[args.indexOf('--reps') + 1] || 3);
+const kernels = args.filter((a) => /^6\.\d+$/.test(a));
+const COUNTERS = ['numa_pte_updates', 'numa_huge_pte_updates', 'numa_hint_faults', 'numa_hint_faults_local', 'numa_pages_migrated', 'pgmigrate_success', 'thp_migration_success'];
+const SPECS: Array<{ workload: string; params: Record<string, string> }> = [
+  { workload: 'numa-touch', params: { thps: '8', secs: '8' } },
+  { workload: 'numa02', params: { size_mib: '256', loops: '40' } },
+  { workload: 'numa01', params: { size_mib: '256', loops: '10' } },
+];
+
+async function main() {
+  const lab = new Lab({ dbPath: join(mkdtempSync(join(tmpdir(), 'numalab-bench-')), 'lab.db'), shell: 'headless', knobs: { autoRestore: false } });
+  for (const kernel of kernels.length ? kernels : ['6.1', '6.12']) {
+    const name = `bench${kernel.replace('.', '')}-${process.pid}`;
+    const box = await testboxUp({ kernel, nodes: 2, memPerNodeMiB: 1024, cpusPerNode: 1, name });
+    try {
+      for (const s of SPECS) {
+        const t0 = Date.now();
+        const { done } = await lab.experiments.start({ target: box.target, workload: s.workload, params: s.params, knobs: { 'numa.balancing': '1' }, repeat: reps, rateHz: 10, baselineS: 0.5, cooldownS: 0.5 });
+        const row = await done;
+        const o = row.outcome;
+        console.log(`\n${box.release} · ${s.workload} ${Object.entries(s.params).map(([k, v]) => `${k}=${v}`).join(' ')} · ${reps} reps · ${((Date.now() - t0) / 1000).toFixed(0)} s · model ${o?.predicted.variant.name} · ${row.status}${row.error ? ` (${row.error})` : ''}`);
+        if (!o) continue;
+        console.log(`${'counter (migrate phase)'.padEnd(26)} ${'measured min..max'.padStart(20)} ${'mean'.padStart(9)} ${'predicted'.padStart(10)}  verdict`);
+        for (const c of COUNTERS) {
+          const vals = o.measured.filter((m) => m.status === 'completed').map((m) => m.phases.migrate?.[c] ?? 0);
+          const v = o.verdictsByPhase.migrate?.find((x) => x.counter === c);
+          const mean = vals.reduce((a, b) => a + b, 0) / Math.max(1, vals.length);
+          console.log(`${c.padEnd(26)} ${`${Math.min(...vals)}..${Math.max(...vals)}`.padStart(20)} ${mean.toFixed(1).padStart(9)} ${String(o.predicted.phases.migrate?.[c] ?? 0).padStart(10)}  ${v?.verdict ?? '—'}`);
+        }
+      }
+    } finally {
+      await lab.dropSession(box.target);
+      await testboxDown(name);
+    }
+  }
+  await lab.close();
+}
+main().then(() => process.exit(0), (e) => (console.error(e), process.exit(1)));
