@@ -28,14 +28,14 @@ async function main() {
         const { done } = await lab.experiments.start({ target: box.target, workload: s.workload, params: s.params, knobs: { 'numa.balancing': '1' }, repeat: reps, rateHz: 10, baselineS: 0.5, cooldownS: 0.5 });
         const row = await done;
         const o = row.outcome;
-        console.log(`\n${box.release} · ${s.workload} ${Object.entries(s.params).map(([k, v]) => `${k}=${v}`).join(' ')} · ${reps} reps · ${((Date.now() - t0) / 1000).toFixed(0)} s · model ${o?.predicted.variant.name} · ${row.status}${row.error ? ` (${row.error})` : ''}`);
+        console.log(`\n${box.release} · ${s.workload} ${Object.entries(s.params).map(([k, v]) => `${k}=${v}`).join(' ')} · ${reps} reps · ${((Date.now() - t0) / 1000).toFixed(0)} s · model ${o?.predicted?.variant.name} · ${row.status}${row.error ? ` (${row.error})` : ''}`);
         if (!o) continue;
         console.log(`${'counter (migrate phase)'.padEnd(26)} ${'measured min..max'.padStart(20)} ${'mean'.padStart(9)} ${'predicted'.padStart(10)}  verdict`);
         for (const c of COUNTERS) {
           const vals = o.measured.filter((m) => m.status === 'completed').map((m) => m.phases.migrate?.[c] ?? 0);
           const v = o.verdictsByPhase.migrate?.find((x) => x.counter === c);
           const mean = vals.reduce((a, b) => a + b, 0) / Math.max(1, vals.length);
-          console.log(`${c.padEnd(26)} ${`${Math.min(...vals)}..${Math.max(...vals)}`.padStart(20)} ${mean.toFixed(1).padStart(9)} ${String(o.predicted.phases.migrate?.[c] ?? 0).padStart(10)}  ${v?.verdict ?? '—'}`);
+          console.log(`${c.padEnd(26)} ${`${Math.min(...vals)}..${Math.max(...vals)}`.padStart(20)} ${mean.toFixed(1).padStart(9)} ${String(o.predicted?.phases.migrate?.[c] ?? 0).padStart(10)}  ${v?.verdict ?? '—'}`);
         }
       }
     } finally {

@@ -186,7 +186,7 @@ for (const series of ['6.1', '6.12'] as const) {
         expect(row.status).toBe('completed');
         const o = row.outcome!;
         expect(o.diverged).toBe(false);
-        expect(o.predicted.variant.name).toBe(series === '6.1' ? 'linux-6.1' : 'linux-6.12+');
+        expect(o.predicted!.variant.name).toBe(series === '6.1' ? 'linux-6.1' : 'linux-6.12+');
         const m = o.measured[0];
         expect(exact(m.phases.migrate)).toEqual(exact(truth(series, 'b', 'migrate').deltas));
         expect(m.movePages).toEqual(truth(series, 'b', 'migrate').move_pages_status_summary);

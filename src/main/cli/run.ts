@@ -89,7 +89,7 @@ export function runJson(o: ExperimentOutcome) {
   const p = o.predicted;
   return {
     measured: meanShape(o.measured, o.measured[0]),
-    predicted: { kernel: p.variant.name, workload: p.workload, params: p.params, phases: p.phases, deltas: p.deltas, events: p.events, movePages: p.movePages, bug: p.bug },
+    predicted: p && { kernel: p.variant.name, workload: p.workload, params: p.params, phases: p.phases, deltas: p.deltas, events: p.events, movePages: p.movePages, bug: p.bug },
     verdicts: o.verdicts,
     verdictsByPhase: o.verdictsByPhase,
     repetitions: o.measured.map((m) => ({ runId: m.runId, status: m.status, error: m.error, phases: m.phases, deltas: m.deltas, movePages: m.movePages, events: m.events })),
@@ -107,13 +107,14 @@ export function formatRunText(id: number, o: ExperimentOutcome): string {
   const m0 = o.measured[0];
   const lines = [
     `experiment ${id}: ${o.spec.workload} ${Object.entries(o.spec.params).map(([k, v]) => `${k}=${v}`).join(' ')} on ${o.spec.target} (${m0?.kernel ?? '?'})`,
-    `model: ${o.predicted.variant.name} — ${o.predicted.variant.title}`,
+    o.predicted ? `model: ${o.predicted.variant.name} — ${o.predicted.variant.title}` : 'model: none (a custom command is measured, not simulated)',
     `repetitions: ${o.measured.map((m) => `${m.status}${m.runId ? ` (run ${m.runId})` : ''}`).join(', ')}`,
   ];
   for (const [phase, vs] of Object.entries(o.verdictsByPhase)) lines.push('', `phase ${phase}`, formatVerdicts(vs));
-  lines.push('', 'whole run', formatVerdicts(o.verdicts));
-  if (o.predicted.bug) lines.push('', `PREDICTED BUG: ${o.predicted.bug.message}`);
+  if (o.predicted) lines.push('', 'whole run', formatVerdicts(o.verdicts));
+  if (!o.predicted) for (const m of o.measured) lines.push('', `measured deltas (run ${m.runId ?? '?'})`, JSON.stringify(m.deltas));
+  if (o.predicted?.bug) lines.push('', `PREDICTED BUG: ${o.predicted.bug.message}`);
   const completed = o.measured.some((m) => m.status === 'completed');
-  lines.push('', !completed ? 'RESULT: no repetition completed, nothing compared' : o.diverged ? 'RESULT: some counters diverged from the prediction' : 'RESULT: every compared counter agrees with the prediction');
+  lines.push('', !completed ? 'RESULT: no repetition completed, nothing compared' : !o.predicted ? 'RESULT: measured; nothing to compare against' : o.diverged ? 'RESULT: some counters diverged from the prediction' : 'RESULT: every compared counter agrees with the prediction');
   return lines.join('\n');
 }

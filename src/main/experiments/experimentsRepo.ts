@@ -38,7 +38,7 @@ export class ExperimentsRepo {
         status,
         error,
         outcome?.measured[0]?.kernel ?? null,
-        outcome?.predicted.variant.name ?? null,
+        outcome?.predicted?.variant.name ?? null,
         outcome ? (outcome.diverged ? 1 : 0) : null,
         outcome ? JSON.stringify(outcome) : null,
         id,

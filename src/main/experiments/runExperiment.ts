@@ -56,7 +56,8 @@ export interface MeasuredRun extends ExperimentResult {
 export interface ExperimentOutcome {
   spec: { target: string; workload: string; params: WorkloadParams; knobs: Record<string, string>; kernel: string; topology: SimSpec['topology'] };
   measured: MeasuredRun[];
-  predicted: SimResult;
+  /** null for `custom`: measured, never simulated. */
+  predicted: SimResult | null;
   verdicts: CounterVerdict[];
   verdictsByPhase: Record<string, CounterVerdict[]>;
   diverged: boolean;
@@ -125,9 +126,12 @@ export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest
   const facts = await deps.probe(req.target);
   const params = checkRunnable(req, facts);
   const session = await deps.session(req.target);
+  // `custom` runs the user's command line (one quoted argument of sh -c, never spliced into a
+  // script), measured but not simulated; every other workload is one of the lab's programs.
+  const custom = req.workload === 'custom';
   const binary = workloadBinary(req.workload);
-  if (!binary) throw new LabApiError(`${req.workload} has no workload program`, 'bad-request');
-  const path = await deployWorkload(session, binary, log);
+  if (!binary && !custom) throw new LabApiError(`${req.workload} has no workload program`, 'bad-request');
+  const argv = custom ? ['sh', '-c', String(params.cmd)] : [await deployWorkload(session, binary!, log), ...workloadArgs(req.workload, params)];
   const topology = { nodes: facts.nodes.map((n) => ({ id: n.id, cpus: n.cpus, memMiB: n.memTotalMiB })) };
   const measured: MeasuredRun[] = [];
   const progress = (repetition: number, phase: ExperimentPhase, message: string) => {
@@ -177,9 +181,12 @@ export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest
       event('phase', 'baseline begins', 'baseline');
       await sleep(req.baselineS * 1000, opts.signal);
 
-      proc = await HostProcess.start(session, [path, ...workloadArgs(req.workload, params)]);
-      run.workloadStartS = (Date.now() - t0) / 1000;
       const snaps: Array<{ at: string; values: Record<string, number> }> = [];
+      // A custom command has no holds: one phase, `run`, from its start to its exit.
+      if (custom) snaps.push({ at: 'run', values: (await vmstatSnapshot(session)).values });
+      proc = await HostProcess.start(session, argv);
+      run.workloadStartS = (Date.now() - t0) / 1000;
+      if (custom) event('phase', 'run begins', 'run');
       const split = new LineSplitter();
       let result: Record<string, unknown> | undefined;
       // Poll fast while the workload talks, back off while it is quiet: every poll is a process
@@ -212,6 +219,10 @@ export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest
           }
         }
         if (exit) {
+          if (custom) {
+            snaps.push({ at: 'end', values: (await vmstatSnapshot(session)).values });
+            event('phase', `run ends (status ${exit.code})`, 'run');
+          }
           if (exit.code !== 0) {
             run.status = 'failed';
             run.error = `the workload exited with status ${exit.code}: ${(await proc.stderr()).trim() || run.output.split('\n').filter((x) => x.startsWith('NUMALAB error')).join('; ') || '(no message)'}`;
@@ -249,21 +260,24 @@ export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest
     if (run.status === 'failed' || run.status === 'host-lost') break;
   }
 
-  progress(req.repeat, 'simulate', `predicting with the model of ${req.kernel ?? facts.kernelRelease}`);
   const rate = calibratedBzeroRate(req.workload, params, measured.filter((m) => m.status === 'completed').map((m) => m.result), facts.nodes.reduce((n, x) => n + x.cpus.length, 0));
   const calibration: Record<string, string> = rate ? { 'sim.bzero_mib_per_sec': String(rate) } : {};
   const spec: SimSpec = { topology, knobs: { ...knobValuesForModel, ...req.knobs, ...calibration }, workload: req.workload, params, kernel: req.kernel ?? facts.kernelRelease };
-  // Predicted cumulative series from the workload's start, for the measured-vs-predicted overlay.
-  const horizon = (typeof params.secs === 'number' ? params.secs : 0) + 3;
-  const sampleTimes = Array.from({ length: 301 }, (_, i) => (horizon * i) / 300);
-  const predicted = await runSim(spec, { signal: opts.signal, sampleTimes });
+  let predicted: SimResult | null = null;
+  if (!custom) {
+    progress(req.repeat, 'simulate', `predicting with the model of ${req.kernel ?? facts.kernelRelease}`);
+    // Predicted cumulative series from the workload's start, for the measured-vs-predicted overlay.
+    const horizon = (typeof params.secs === 'number' ? params.secs : 0) + 3;
+    const sampleTimes = Array.from({ length: 301 }, (_, i) => (horizon * i) / 300);
+    predicted = await runSim(spec, { signal: opts.signal, sampleTimes });
+  }
   const ok = measured.filter((m) => m.status === 'completed');
-  const phaseNames = [...new Set([...Object.keys(predicted.phases), ...ok.flatMap((m) => Object.keys(m.phases))])];
+  const phaseNames = [...new Set([...Object.keys(predicted?.phases ?? {}), ...ok.flatMap((m) => Object.keys(m.phases))])];
   // Nothing to judge without a completed repetition: no verdicts rather than vacuous ones.
   const balancing = BALANCING_WORKLOADS.includes(req.workload) || Number(spec.knobs?.['numa.balancing'] ?? 0) > 0;
-  const verdictsByPhase = ok.length ? Object.fromEntries(phaseNames.map((p) => [p, verdicts(ok.map((m) => m.phases[p] ?? {}), predicted.phases[p] ?? {}, { balancing })])) : {};
-  const all = ok.length ? verdicts(ok.map((m) => m.deltas), predicted.deltas, { balancing }) : [];
-  progress(req.repeat, 'done', ok.length ? (anyDiverged(all) ? 'some counters diverged' : 'every compared counter agrees') : 'no repetition completed');
+  const verdictsByPhase = ok.length && predicted ? Object.fromEntries(phaseNames.map((p) => [p, verdicts(ok.map((m) => m.phases[p] ?? {}), predicted!.phases[p] ?? {}, { balancing })])) : {};
+  const all = ok.length && predicted ? verdicts(ok.map((m) => m.deltas), predicted.deltas, { balancing }) : [];
+  progress(req.repeat, 'done', !ok.length ? 'no repetition completed' : !predicted ? 'measured (a custom command is not simulated)' : anyDiverged(all) ? 'some counters diverged' : 'every compared counter agrees');
   return {
     spec: { target: session.target, workload: req.workload, params, knobs: { ...req.knobs, ...calibration }, kernel: spec.kernel, topology },
     measured,

@@ -7,10 +7,12 @@
  * byte limit; -icrnl -ixon -iexten -opost so bytes pass unaltered both ways; noflsh so the
  * SIGINT we send to cancel a command does not flush the queued input and output (the frames).
  * ISIG stays on: Ctrl-C is how a running command is interrupted, and the loop traps it.
+ * stderr goes to a mktemp file: a name from the pid would collide with a file left by a killed
+ * loop of another user (sticky /tmp: "Permission denied"), and could be a planted symlink.
  */
 export function channelLoopScript(nonce: string): string {
   return `stty -echo -icanon -icrnl -ixon -iexten -opost noflsh min 1 time 0 2>/dev/null
-e="\${TMPDIR:-/tmp}/.numalab-ch-$$"
+e=$(mktemp "\${TMPDIR:-/tmp}/.numalab-ch.XXXXXX") || exit 1
 trap 'rm -f "$e"' EXIT
 trap ':' INT
 export LC_ALL=C

@@ -50,7 +50,7 @@ export const ExperimentOutcomeSchema = z.object({
     topology: z.object({ nodes: z.array(z.object({ id: z.number(), cpus: z.array(z.number()), memMiB: z.number() })) }),
   }),
   measured: z.array(MeasuredRunSchema),
-  predicted: SimResultSchema,
+  predicted: SimResultSchema.nullable(),
   verdicts: z.array(CounterVerdictSchema),
   verdictsByPhase: z.record(z.string(), z.array(CounterVerdictSchema)),
   diverged: z.boolean(),

@@ -100,12 +100,13 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
           {outcome && (
             <>
               <p className="muted">
-                measured on {outcome.measured[0]?.kernel} · predicted with {outcome.predicted.variant.name} ({outcome.predicted.variant.title}) ·{' '}
+                measured on {outcome.measured[0]?.kernel} ·{' '}
+                {outcome.predicted ? `predicted with ${outcome.predicted.variant.name} (${outcome.predicted.variant.title})` : 'a custom command: measured, not simulated'} ·{' '}
                 <strong className={outcome.diverged ? 'bad' : 'good'} data-testid="exp-overall">
                   {outcome.verdicts.length === 0 ? 'nothing compared' : outcome.diverged ? 'diverged' : 'agrees with the prediction'}
                 </strong>
               </p>
-              <OverlayCharts lab={lab} runId={outcome.measured[0]?.runId ?? null} predicted={(outcome.predicted.series as never) ?? null} />
+              <OverlayCharts lab={lab} runId={outcome.measured[0]?.runId ?? null} predicted={(outcome.predicted?.series as never) ?? null} />
               <div className="sim-events-row">
                 {Object.entries(outcome.verdictsByPhase).map(([phase, vs]) => (
                   <VerdictTable key={phase} title={`phase ${phase}`} verdicts={vs} testId={`verdicts-${phase}`} />

@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Lab } from '../../src/main/lab';
+
+// The `custom` workload: any command line, measured (one `run` phase between two exact
+// /proc/vmstat snapshots) but not simulated. The command is one quoted argument of sh -c.
+const dir = mkdtempSync(join(tmpdir(), 'numalab-custom-'));
+const lab = new Lab({ dbPath: join(dir, 'lab.db'), shell: 'headless' });
+afterAll(async () => {
+  await lab.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a custom command as an experiment', () => {
+  it('is measured in one run phase, keeps its output, and is not simulated', async () => {
+    const cmd = `echo "it's \`printf ok\`; $((6*7))"; head -c 4000000 /dev/zero | wc -c`;
+    const { done } = await lab.experiments.start({ target: 'local', workload: 'custom', params: { cmd }, knobs: {}, repeat: 1, rateHz: 10, baselineS: 0, cooldownS: 0 });
+    const row = await done;
+    expect(row.status).toBe('completed');
+    const m = row.outcome!.measured[0];
+    expect(Object.keys(m.phases)).toEqual(['run']);
+    expect(m.phases.run.pgfault).toBeGreaterThan(0);
+    expect(m.output).toContain("it's ok; 42");
+    expect(m.output).toContain('4000000');
+    expect(row.outcome!.predicted).toBeNull();
+    expect(row.outcome!.verdicts).toEqual([]);
+    expect(row.outcome!.diverged).toBe(false);
+  });
+
+  it('reports a failing command with its status', async () => {
+    const { done } = await lab.experiments.start({ target: 'local', workload: 'custom', params: { cmd: 'echo nope >&2; exit 7' }, knobs: {}, repeat: 1, rateHz: 10, baselineS: 0, cooldownS: 0 });
+    const row = await done;
+    expect(row.status).toBe('failed');
+    expect(row.error).toMatch(/status 7: nope/);
+  });
+});
