@@ -1,6 +1,6 @@
 // NUMA-balancing runs measured on the virtual NUMA box beside the simulator's prediction for the
 // same spec: per counter, the measured spread over the repetitions and the predicted value.
-// Run: npx tsx bench/sim-vs-box.ts [6.1|6.12 ...] [--reps N]   (boots one box per kernel)
+// Run: npx tsx bench/sim-vs-box.ts [6.1|6.12 ...] [numa-touch|numa01|numa02 ...] [--reps N]   (boots one box per kernel)
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,13 +17,16 @@ const SPECS: Array<{ workload: string; params: Record<string, string> }> = [
   { workload: 'numa01', params: { size_mib: '256', loops: '10' } },
 ];
 
+// Optional workload names on the command line pick a subset (e.g. `numa02`).
+const only = args.filter((a) => SPECS.some((s) => s.workload === a));
+
 async function main() {
   const lab = new Lab({ dbPath: join(mkdtempSync(join(tmpdir(), 'numalab-bench-')), 'lab.db'), shell: 'headless', knobs: { autoRestore: false } });
   for (const kernel of kernels.length ? kernels : ['6.1', '6.12']) {
     const name = `bench${kernel.replace('.', '')}-${process.pid}`;
     const box = await testboxUp({ kernel, nodes: 2, memPerNodeMiB: 1024, cpusPerNode: 1, name });
     try {
-      for (const s of SPECS) {
+      for (const s of SPECS.filter((x) => !only.length || only.includes(x.workload))) {
         const t0 = Date.now();
         const { done } = await lab.experiments.start({ target: box.target, workload: s.workload, params: s.params, knobs: { 'numa.balancing': '1' }, repeat: reps, rateHz: 10, baselineS: 0.5, cooldownS: 0.5 });
         const row = await done;

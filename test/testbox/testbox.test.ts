@@ -201,6 +201,21 @@ for (const series of ['6.1', '6.12'] as const) {
         if (series === '6.1') expect(last('thp_migration_success')).toBeGreaterThanOrEqual(8);
       }, 120_000);
 
+      it('mbind(MPOL_MF_MOVE) and migrate_pages(2) of the same memory: the THP counters as move_pages gives them, as predicted', async () => {
+        const thpCounters = (d: Record<string, number>) => Object.fromEntries(EXACT.filter((k) => k.startsWith('thp_')).map((k) => [k, d[k] ?? 0]));
+        for (const workload of ['mbind-move', 'migrate-pages']) {
+          const { done } = await lab.experiments.start({ target: box.target, workload, params: { thps: '8', unmap: '0.5' }, knobs: {}, repeat: 1, rateHz: 5, baselineS: 0, cooldownS: 0 });
+          const row = await done;
+          expect(row.status, `${workload}: ${row.error}`).toBe('completed');
+          expect(row.outcome!.diverged, workload).toBe(false);
+          const m = row.outcome!.measured[0].phases.migrate;
+          expect(thpCounters(m), workload).toEqual(thpCounters(truth(series, 'b', 'migrate').deltas));
+          // mbind moves exactly the region; migrate_pages(2) the whole process (a few pages more).
+          if (workload === 'mbind-move') expect(m.pgmigrate_success).toBe(4096);
+          else expect(m.pgmigrate_success).toBeGreaterThanOrEqual(4096);
+        }
+      }, 120_000);
+
       it('marks a sampling run crashed, with the panic text, when the guest kernel panics', async () => {
         const runId = (await lab.dispatch('telemetry.start', { target: box.target, rateHz: 10 })) as { runId: number };
         await new Promise((r) => setTimeout(r, 1000));

@@ -44,17 +44,18 @@ export const TOLERANT_COUNTERS: Record<string, Tolerance> = {
 export const INFO_COUNTERS = ['numa_hit', 'numa_miss', 'numa_foreign', 'numa_local', 'numa_other', 'numa_interleave'];
 
 /**
- * With NUMA balancing on, the balancer also migrates pages that are not the workload's (its
- * stack, other processes: the ground truth's case e has N×512 + 1..9), and those go through the
- * same migrate_pages(), so the base-page migration counters get numa_pages_migrated's tolerance.
+ * When the kernel also moves pages that are not the workload's region — NUMA balancing (its
+ * stack, other processes: the ground truth's case e has N×512 + 1..9) or migrate_pages(2) of the
+ * whole process — the base-page migration counters get numa_pages_migrated's tolerance.
  */
 const BALANCING_TOLERANT: Record<string, Tolerance> = {
   pgmigrate_success: TOLERANT_COUNTERS.numa_pages_migrated,
   pgmigrate_fail: TOLERANT_COUNTERS.numa_pages_migrated,
 };
 
-export function counterClass(name: string, opts: { balancing?: boolean } = {}): CounterClass | undefined {
-  if (opts.balancing && name in BALANCING_TOLERANT) return 'tolerant';
+export function counterClass(name: string, opts: { otherPagesMove?: boolean; infoOnly?: readonly string[] } = {}): CounterClass | undefined {
+  if (opts.infoOnly?.includes(name)) return 'info';
+  if (opts.otherPagesMove && name in BALANCING_TOLERANT) return 'tolerant';
   if ((EXACT_COUNTERS as readonly string[]).includes(name)) return 'exact';
   if (name in TOLERANT_COUNTERS) return 'tolerant';
   if (INFO_COUNTERS.includes(name)) return 'info';
@@ -77,7 +78,7 @@ export interface CounterVerdict {
  * @param measured one delta map per repetition (a counter absent = 0)
  * @param predicted the simulator's deltas for the same spec
  */
-export function verdicts(measured: Array<Record<string, number>>, predicted: Record<string, number>, opts: { balancing?: boolean } = {}): CounterVerdict[] {
+export function verdicts(measured: Array<Record<string, number>>, predicted: Record<string, number>, opts: { otherPagesMove?: boolean; infoOnly?: readonly string[] } = {}): CounterVerdict[] {
   const names = new Set<string>();
   for (const m of measured) for (const k of Object.keys(m)) names.add(k);
   for (const k of Object.keys(predicted)) names.add(k);
@@ -99,7 +100,7 @@ export function verdicts(measured: Array<Record<string, number>>, predicted: Rec
       // A deterministic counter: every repetition must equal the prediction.
       verdict = values.every((v) => v === p) ? 'exact' : 'diverged';
     } else {
-      const t = (opts.balancing ? BALANCING_TOLERANT[counter] : undefined) ?? TOLERANT_COUNTERS[counter];
+      const t = (opts.otherPagesMove ? BALANCING_TOLERANT[counter] : undefined) ?? TOLERANT_COUNTERS[counter];
       allowed = Math.max(t.abs, t.rel * Math.max(Math.abs(mean), Math.abs(p))) + spread / 2;
       verdict = m === p ? 'exact' : Math.abs(m - p) <= allowed ? 'within tolerance' : 'diverged';
     }
