@@ -44,3 +44,35 @@ describe('the SQLite store', () => {
     expect(() => openDb({ path })).toThrow(/newer than this lab knows/);
   });
 });
+
+describe('migrations landing out of order', () => {
+  it('applies a lower-numbered migration a file lacks, even when a higher one is already in', () => {
+    const path = join(dir, 'e.db');
+    const m1 = { version: 1, name: 'a', sql: 'CREATE TABLE a (x INTEGER);' };
+    const m3 = { version: 3, name: 'c', sql: 'CREATE TABLE c (x INTEGER);' };
+    const m2 = { version: 2, name: 'b', sql: 'CREATE TABLE b (x INTEGER);' };
+    openDb({ path, migrations: [m1, m3] }).close();
+    const db = openDb({ path, migrations: [m1, m2, m3] });
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'b'").get()).toEqual({ n: 1 });
+    expect(schemaVersion(db)).toBe(3);
+    db.close();
+  });
+
+  it('repairs a file from before the applied-set table whose user_version skipped a migration', () => {
+    const path = join(dir, 'f.db');
+    const raw = openDb({ path, migrations: [{ version: 1, name: 'a', sql: 'CREATE TABLE a (x INTEGER);' }] });
+    raw.exec('DROP TABLE schema_migrations; CREATE TABLE c (x INTEGER);');
+    raw.pragma('user_version = 3');
+    raw.close();
+    const db = openDb({
+      path,
+      migrations: [
+        { version: 1, name: 'a', sql: 'CREATE TABLE a (x INTEGER);' },
+        { version: 2, name: 'b', sql: 'CREATE TABLE b (x INTEGER);' },
+        { version: 3, name: 'c', sql: 'CREATE TABLE c (x INTEGER);' },
+      ],
+    });
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'b'").get()).toEqual({ n: 1 });
+    db.close();
+  });
+});

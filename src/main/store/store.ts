@@ -30,17 +30,37 @@ export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
+/**
+ * Applies every migration the file has not had, by version. The applied set is kept in
+ * `schema_migrations` (not just the highest number) because features land in any order: a file
+ * made by a build that had migration 5 but not yet 4 still gets 4.
+ */
 export function migrate(db: Db, list: Migration[]): void {
-  const current = schemaVersion(db);
-  const newest = list.reduce((m, x) => Math.max(m, x.version), 0);
-  if (current > newest) {
-    throw new Error(`the database schema is version ${current}, newer than this lab knows (${newest}); use a newer NUMA Lab or another --db`);
+  const fresh = !db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const legacy = schemaVersion(db);
+  if (fresh && legacy > 0) {
+    // A file from before the table existed: what user_version covered is taken as applied, unless
+    // the migration's first table is missing (then it is applied now).
+    const mark = db.prepare('INSERT OR IGNORE INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const m of list) {
+      const firstTable = /CREATE TABLE\s+(?:IF NOT EXISTS\s+)?(\w+)/i.exec(m.sql)?.[1];
+      const present = !firstTable || db.prepare("SELECT 1 FROM sqlite_master WHERE name = ?").get(firstTable);
+      if (m.version <= legacy && present) mark.run(m.version, m.name, 'before schema_migrations');
+    }
+  }
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+  const known = new Set(list.map((m) => m.version));
+  const unknown = [...applied].filter((v) => !known.has(v));
+  if (unknown.length || legacy > Math.max(0, ...known)) {
+    throw new Error(`the database schema has version ${Math.max(legacy, ...unknown)}, newer than this lab knows (${Math.max(0, ...known)}); use a newer NUMA Lab or another --db`);
   }
   for (const m of [...list].sort((a, b) => a.version - b.version)) {
-    if (m.version <= current) continue;
+    if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      db.pragma(`user_version = ${Math.max(schemaVersion(db), m.version)}`);
     })();
   }
 }
