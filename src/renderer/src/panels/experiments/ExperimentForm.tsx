@@ -1,5 +1,5 @@
-import { WORKLOADS, WORKLOAD_NAMES } from '../../../../shared/workloads';
-import { ParamField, defaultParams } from '../sim/SimForm';
+import { WORKLOAD_NAMES } from '../../../../shared/workloads';
+import { WorkloadFieldset, defaultParams } from '../sim/SimForm';
 
 export interface ExperimentFormState {
   workload: string;
@@ -28,25 +28,10 @@ export function parseKnobText(text: string): Record<string, string> {
 }
 
 export function ExperimentForm({ state, onChange }: { state: ExperimentFormState; onChange: (s: ExperimentFormState) => void }) {
-  const spec = WORKLOADS[state.workload as keyof typeof WORKLOADS];
   const set = (patch: Partial<ExperimentFormState>) => onChange({ ...state, ...patch });
   return (
     <div className="sim-form">
-      <fieldset>
-        <legend>Workload</legend>
-        <label className="field">
-          <span>workload</span>
-          <select data-testid="exp-workload" value={state.workload} onChange={(e) => set({ workload: e.target.value, params: defaultParams(e.target.value) })}>
-            {WORKLOAD_NAMES.map((w) => (
-              <option key={w}>{w}</option>
-            ))}
-          </select>
-        </label>
-        {spec.params.map((p) => (
-          <ParamField key={p.name} p={p} value={state.params[p.name] ?? ''} onChange={(v) => set({ params: { ...state.params, [p.name]: v } })} />
-        ))}
-        <p className="muted small">{spec.summary}</p>
-      </fieldset>
+      <WorkloadFieldset testId="exp-workload" workloads={WORKLOAD_NAMES} workload={state.workload} params={state.params} onChange={(workload, params) => set({ workload, params })} />
       <fieldset>
         <legend>Run</legend>
         <label className="field">

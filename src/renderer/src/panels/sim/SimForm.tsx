@@ -48,8 +48,38 @@ export function ParamField({ p, value, onChange }: { p: ParamSpec; value: string
   );
 }
 
+/**
+ * A workload and its parameters, as the catalog defines them (shared by the Simulator and
+ * Experiments views). Picking another workload resets the parameters to its defaults.
+ */
+export function WorkloadFieldset(props: {
+  testId: string;
+  workloads: readonly string[];
+  workload: string;
+  params: Record<string, string>;
+  onChange: (workload: string, params: Record<string, string>) => void;
+}) {
+  const spec = WORKLOADS[props.workload as keyof typeof WORKLOADS];
+  return (
+    <fieldset>
+      <legend>Workload</legend>
+      <label className="field">
+        <span>workload</span>
+        <select data-testid={props.testId} value={props.workload} onChange={(e) => props.onChange(e.target.value, defaultParams(e.target.value))}>
+          {props.workloads.map((w) => (
+            <option key={w}>{w}</option>
+          ))}
+        </select>
+      </label>
+      {spec.params.map((p) => (
+        <ParamField key={p.name} p={p} value={props.params[p.name] ?? ''} onChange={(v) => props.onChange(props.workload, { ...props.params, [p.name]: v })} />
+      ))}
+      <p className="muted small">{spec.summary}</p>
+    </fieldset>
+  );
+}
+
 export function SimForm({ state, variants, onChange }: { state: SimFormState; variants: string[]; onChange: (s: SimFormState) => void }) {
-  const spec = WORKLOADS[state.workload as keyof typeof WORKLOADS];
   const set = (patch: Partial<SimFormState>) => onChange({ ...state, ...patch });
   return (
     <div className="sim-form">
@@ -107,21 +137,15 @@ export function SimForm({ state, variants, onChange }: { state: SimFormState; va
           </select>
         </label>
       </fieldset>
-      <fieldset>
-        <legend>Workload</legend>
-        <label className="field">
-          <span>workload</span>
-          <select data-testid="sim-workload" value={state.workload} onChange={(e) => set({ workload: e.target.value, params: defaultParams(e.target.value), numaBalancing: BALANCING_WORKLOADS.includes(e.target.value) ? '1' : '0' })}>
-            {SIMULATED_WORKLOADS.map((w) => (
-              <option key={w}>{w}</option>
-            ))}
-          </select>
-        </label>
-        {spec.params.map((p) => (
-          <ParamField key={p.name} p={p} value={state.params[p.name] ?? ''} onChange={(v) => set({ params: { ...state.params, [p.name]: v } })} />
-        ))}
-        <p className="muted small">{spec.summary}</p>
-      </fieldset>
+      <WorkloadFieldset
+        testId="sim-workload"
+        workloads={SIMULATED_WORKLOADS}
+        workload={state.workload}
+        params={state.params}
+        onChange={(workload, params) =>
+          set(workload === state.workload ? { params } : { workload, params, numaBalancing: BALANCING_WORKLOADS.includes(workload) ? '1' : '0' })
+        }
+      />
     </div>
   );
 }
