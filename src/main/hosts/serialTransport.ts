@@ -271,36 +271,56 @@ export class SerialTransport implements Transport {
    */
   private async resetPort(port: SerialPortPath, s: Socket): Promise<void> {
     if (!this.opts.admin) return;
-    const nonce = Math.random().toString(36).slice(2, 10);
     const timeoutMs = this.opts.resetTimeoutMs ?? 15000;
+    // QEMU registers a new client of a socket chardev from its main loop; under load, what the
+    // guest writes before that is dropped — the ack with it. A reset whose ack never came is
+    // therefore tried once more (a fresh nonce), with the rest of the time.
+    const first = await this.resetPortOnce(port, s, Math.round(timeoutMs * 0.4));
+    if (first.ok) return;
+    if (first.ackSeen) throw first.error;
+    const second = await this.resetPortOnce(port, s, timeoutMs - Math.round(timeoutMs * 0.4));
+    if (!second.ok) throw second.error;
+  }
+
+  /**
+   * Kills what runs on the port (from the admin shell) and waits for init's fresh shell on it.
+   * The admin script first prints a nonce on the port itself, then kills: only a readiness
+   * marker after that nonce, on the same byte stream, comes from the fresh shell.
+   */
+  private resetPortOnce(port: SerialPortPath, s: Socket, timeoutMs: number): Promise<{ ok: true } | { ok: false; ackSeen: boolean; error: Error }> {
+    const nonce = Math.random().toString(36).slice(2, 10);
     const what = `resetting ${port.tty} of ${this.target}`;
     const ack = `NUMALAB reset ${port.tty} ${nonce}`;
     const marker = `NUMALAB ready ${port.tty}`;
     let seen = '';
-    await new Promise<void>((resolve, reject) => {
+    return new Promise((resolve) => {
       const timer = setTimeout(
-        () => finish(new Error(`${what}: the fresh shell did not show up within ${timeoutMs} ms (the admin shell on ttyS3 may be stuck); last output: ${JSON.stringify(seen.slice(-200))}`)),
+        () =>
+          finish({
+            ok: false,
+            ackSeen: seen.includes(ack),
+            error: new Error(`${what}: the fresh shell did not show up within ${timeoutMs} ms (the admin shell on ttyS3 may be stuck); last output: ${JSON.stringify(seen.slice(-200))}`),
+          }),
         timeoutMs,
       );
       const onPort = (d: Buffer) => {
         seen = (seen + d.toString('latin1')).slice(-8192);
         const at = seen.indexOf(ack);
-        if (at >= 0 && seen.indexOf(marker, at + ack.length) >= 0) finish();
+        if (at >= 0 && seen.indexOf(marker, at + ack.length) >= 0) finish({ ok: true });
       };
-      const onClose = () => finish(new Error(`${what}: the serial port closed`));
-      const finish = (err?: Error) => {
+      const onClose = () => finish({ ok: false, ackSeen: true, error: new Error(`${what}: the serial port closed`) });
+      const finish = (r: { ok: true } | { ok: false; ackSeen: boolean; error: Error }) => {
         clearTimeout(timer);
         s.off('data', onPort);
         s.off('close', onClose);
-        if (err) reject(err);
-        else resolve();
+        resolve(r);
       };
       s.on('data', onPort);
       s.on('close', onClose);
       this.adminSocket().then(
         // ^U drops anything half-typed on the admin line.
         (a) => a.write(`\x15numalab-reset-port ${port.tty} ${nonce}\n`),
-        (e: Error) => finish(e),
+        (e: Error) => finish({ ok: false, ackSeen: true, error: e }),
       );
     });
   }
