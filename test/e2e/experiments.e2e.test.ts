@@ -1,44 +1,35 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './chromium';
-import { startServe } from './serveProcess';
-import { repoRoot } from '../../src/main/repoRoot';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, openLabInChromium, type LabInChromium } from './labInChromium';
 import { lockMachineKnobs, restoreKnobFiles, snapshotKnobFiles, type KnobFileSnapshot } from '../support/knobGuard';
 
 // An experiment from the UI on this one-node machine: a THP-fault-only thp-move (migrate=0)
 // with thp.enabled=madvise applied for the run and restored after, measured beside the
 // simulator's prediction. The two-node refusal is checked first.
 const THP = '/sys/kernel/mm/transparent_hugepage/enabled';
-const dir = mkdtempSync(join(tmpdir(), 'numalab-e2e-exp-'));
-const artifacts = join(repoRoot(), 'test', 'artifacts');
+let lab: LabInChromium | undefined;
 let snap: KnobFileSnapshot | undefined;
 let unlock = () => {};
-let serve: Awaited<ReturnType<typeof startServe>> | undefined;
-let browser: Browser | undefined;
+let serve: LabInChromium['serve'] | undefined;
 let page: Page;
 
 beforeAll(async () => {
   unlock = await lockMachineKnobs();
   snap = snapshotKnobFiles();
-  mkdirSync(artifacts, { recursive: true });
-  serve = await startServe(join(dir, 'lab.db'));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
+  lab = await openLabInChromium('exp', { width: 1400, height: 1200 });
+  ({ serve, page } = lab);
   await page.goto(serve.url);
   await page.getByTestId('host-facts').waitFor({ timeout: 20000 });
   await page.getByTestId('tab-experiments').click();
 });
 afterAll(async () => {
   try {
-    await browser?.close();
-    serve?.child.kill('SIGTERM');
+    await lab?.close();
   } finally {
     if (snap) restoreKnobFiles(snap);
     unlock();
-    rmSync(dir, { recursive: true, force: true });
   }
 });
 
@@ -66,7 +57,7 @@ describe('an experiment from the UI', () => {
     expect(cells).toEqual(['thp_fault_alloc', '8', '8', '0', 'exact']);
     await page.getByTestId('exp-overlay').locator('.recharts-line').first().waitFor({ timeout: 20000 });
     expect(await page.getByTestId('exp-overall').textContent()).toBe('agrees with the prediction');
-    await page.screenshot({ path: join(artifacts, 'experiment.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'experiment.png'), fullPage: true });
     expect(readFileSync(THP, 'utf8')).toBe(before);
   });
 });

@@ -1,34 +1,20 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './chromium';
-import { startServe } from './serveProcess';
-import { repoRoot } from '../../src/main/repoRoot';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, openLabInChromium, type LabInChromium } from './labInChromium';
 
 // The Hosts panel end to end: connect a host by target, see its state and privilege, get its
 // terminal tab, and a hostile target answered with a clear error.
-const dir = mkdtempSync(join(tmpdir(), 'numalab-hosts-e2e-'));
-const artifacts = join(repoRoot(), 'test', 'artifacts');
-let serve: Awaited<ReturnType<typeof startServe>> | undefined;
-let browser: Browser | undefined;
+let lab: LabInChromium | undefined;
+let serve: LabInChromium['serve'] | undefined;
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  serve = await startServe(join(dir, 'lab.db'));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  lab = await openLabInChromium('hosts', { width: 1400, height: 900 });
+  ({ serve, page } = lab);
 });
 afterAll(async () => {
-  await browser?.close();
-  if (serve && serve.child.exitCode === null) {
-    const exited = new Promise((r) => serve!.child.once('exit', r));
-    serve.child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10000))]);
-  }
-  rmSync(dir, { recursive: true, force: true });
+  await lab?.close();
 });
 
 describe('the Hosts panel in Chromium', () => {
@@ -48,6 +34,6 @@ describe('the Hosts panel in Chromium', () => {
     await page.getByTestId('hosts-add-target').fill('ssh://root@$(touch /tmp/pwned)');
     await page.getByTestId('hosts-connect').click();
     await expect.poll(() => page.getByRole('alert').first().textContent(), { timeout: 10000 }).toMatch(/is not valid/);
-    await page.screenshot({ path: join(artifacts, 'hosts-panel.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'hosts-panel.png') });
   });
 });

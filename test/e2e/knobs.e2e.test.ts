@@ -1,11 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './chromium';
-import { startServe } from './serveProcess';
-import { repoRoot } from '../../src/main/repoRoot';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, openLabInChromium, type LabInChromium } from './labInChromium';
 import { lockMachineKnobs, restoreKnobFiles, snapshotKnobFiles, type KnobFileSnapshot } from '../support/knobGuard';
 
 // The Knobs panel end to end: real Chromium drives the served UI, which changes a safe knob
@@ -14,33 +11,23 @@ const PAGES_TO_SCAN = '/sys/kernel/mm/transparent_hugepage/khugepaged/pages_to_s
 const ID = 'khugepaged.pages_to_scan';
 let snap: KnobFileSnapshot | undefined;
 let unlock = () => {};
-const dir = mkdtempSync(join(tmpdir(), 'numalab-knobs-e2e-'));
-const artifacts = join(repoRoot(), 'test', 'artifacts');
-let serve: Awaited<ReturnType<typeof startServe>> | undefined;
-let browser: Browser | undefined;
+let lab: LabInChromium | undefined;
+let serve: LabInChromium['serve'] | undefined;
 let page: Page;
 
 beforeAll(async () => {
   unlock = await lockMachineKnobs();
   snap = snapshotKnobFiles();
-  mkdirSync(artifacts, { recursive: true });
-  serve = await startServe(join(dir, 'lab.db'));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  lab = await openLabInChromium('knobs', { width: 1400, height: 1000 });
+  ({ serve, page } = lab);
 });
 
 afterAll(async () => {
   try {
-    await browser?.close();
-    if (serve && serve.child.exitCode === null) {
-      const exited = new Promise((r) => serve!.child.once('exit', r));
-      serve.child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10000))]);
-    }
+    await lab?.close();
   } finally {
     if (snap) restoreKnobFiles(snap, { unmountDebugfs: true });
     unlock();
-    rmSync(dir, { recursive: true, force: true });
   }
 });
 
@@ -68,7 +55,7 @@ describe('the Knobs panel in Chromium', () => {
     await waitForSys(next);
     await page.getByTestId(`knob-original-${ID}`).getByText(`was ${original}`).waitFor({ timeout: 10000 });
     expect(await page.getByTestId(`knob-current-${ID}`).textContent()).toContain(next);
-    await page.screenshot({ path: join(artifacts, 'knobs.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'knobs.png'), fullPage: true });
 
     // An out-of-range value is refused with the allowed range, and /sys keeps the value.
     await page.getByTestId(`knob-input-${ID}`).fill('0');

@@ -1,32 +1,22 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './chromium';
-import { startServe } from './serveProcess';
-import { repoRoot } from '../../src/main/repoRoot';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, openLabInChromium, type LabInChromium } from './labInChromium';
 
 // The Simulator view needs no host: predictions run in a worker thread of the headless lab.
-const dir = mkdtempSync(join(tmpdir(), 'numalab-e2e-sim-'));
-const artifacts = join(repoRoot(), 'test', 'artifacts');
-let serve: Awaited<ReturnType<typeof startServe>>;
-let browser: Browser;
+let lab: LabInChromium | undefined;
+let serve: LabInChromium['serve'];
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  serve = await startServe(join(dir, 'lab.db'));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  lab = await openLabInChromium('sim', { width: 1400, height: 1000 });
+  ({ serve, page } = lab);
   await page.goto(serve.url);
   await page.getByTestId('tab-simulator').click();
   await page.getByTestId('sim-kernel-a').locator('option', { hasText: 'linux-6.1' }).first().waitFor({ state: 'attached' });
 });
 afterAll(async () => {
-  await browser?.close();
-  serve?.child.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  await lab?.close();
 });
 
 describe('the Simulator view', () => {
@@ -46,7 +36,7 @@ describe('the Simulator view', () => {
     expect(cells).toContain('0');
     const success = await page.getByTestId('sim-row-thp_migration_success').locator('td.differs').count();
     expect(success).toBeGreaterThan(0);
-    await page.screenshot({ path: join(artifacts, 'simulator-6.1-vs-6.12.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'simulator-6.1-vs-6.12.png'), fullPage: true });
   });
 
   it('predicts the BUG of the posted v5 patch and none for the merged variant', async () => {
@@ -61,6 +51,6 @@ describe('the Simulator view', () => {
     await bug.first().waitFor({ timeout: 60000 });
     expect(await bug.count()).toBe(1);
     expect(await bug.first().textContent()).toMatch(/BUG_ON\(!list_empty\(&migratepages\)\)/);
-    await page.screenshot({ path: join(artifacts, 'simulator-v5-bug.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'simulator-v5-bug.png'), fullPage: true });
   });
 });

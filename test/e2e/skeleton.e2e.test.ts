@@ -1,31 +1,23 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { release, tmpdir } from 'node:os';
+import { release } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './chromium';
-import { startServe } from './serveProcess';
-import { repoRoot } from '../../src/main/repoRoot';
+import { ARTIFACTS, openLabInChromium, type LabInChromium } from './labInChromium';
 
 // The walking skeleton end to end: the real CLI serves the built UI, real Chromium opens it,
 // LabApi runs over the WebSocket, and the terminal pane is a real pty on this machine.
-const dir = mkdtempSync(join(tmpdir(), 'numalab-e2e-'));
-const artifacts = join(repoRoot(), 'test', 'artifacts');
-let serve: Awaited<ReturnType<typeof startServe>>;
+let lab: LabInChromium | undefined;
+let serve: LabInChromium['serve'];
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  serve = await startServe(join(dir, 'lab.db'));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  lab = await openLabInChromium('skeleton', { width: 1400, height: 860 });
+  ({ serve, browser, page } = lab);
 });
 afterAll(async () => {
-  await page?.screenshot({ path: join(artifacts, 'skeleton.png') }).catch(() => {});
-  await browser?.close();
-  serve?.child.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  await page?.screenshot({ path: join(ARTIFACTS, 'skeleton.png') }).catch(() => {});
+  await lab?.close();
 });
 
 describe('the lab in Chromium (headless mode)', () => {
@@ -46,7 +38,7 @@ describe('the lab in Chromium (headless mode)', () => {
     await page.keyboard.type('echo $((6*7))');
     await page.keyboard.press('Enter');
     await page.locator('.xterm-rows > div', { hasText: /^\s*42\s*$/ }).first().waitFor({ timeout: 15000 });
-    await page.screenshot({ path: join(artifacts, 'skeleton.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'skeleton.png') });
     const rows = await page.locator('.xterm-rows > div').allTextContents();
     expect(rows.map((r) => r.trim())).toContain('42');
     // The lab's own probe ran on a separate channel: none of its markers reached the pane.

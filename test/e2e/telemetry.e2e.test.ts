@@ -1,32 +1,22 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './chromium';
-import { startServe } from './serveProcess';
-import { repoRoot } from '../../src/main/repoRoot';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, openLabInChromium, type LabInChromium } from './labInChromium';
 
 // The Telemetry panel end to end: the real CLI serves the UI, Chromium starts sampling this
 // machine at 10 Hz through LabApi over the WebSocket, live charts draw, the run is stored.
 /** The page's DOM, inside waitForFunction callbacks (this file is type-checked without DOM types). */
 declare const document: { querySelector(s: string): { textContent: string | null } | null };
-const dir = mkdtempSync(join(tmpdir(), 'numalab-e2e-tel-'));
-const artifacts = join(repoRoot(), 'test', 'artifacts');
-let serve: Awaited<ReturnType<typeof startServe>>;
-let browser: Browser;
+let lab: LabInChromium | undefined;
+let serve: LabInChromium['serve'];
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  serve = await startServe(join(dir, 'lab.db'));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  lab = await openLabInChromium('tel', { width: 1400, height: 1000 });
+  ({ serve, page } = lab);
 });
 afterAll(async () => {
-  await browser?.close();
-  serve?.child.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  await lab?.close();
 });
 
 describe('the Telemetry panel in Chromium', () => {
@@ -50,7 +40,7 @@ describe('the Telemetry panel in Chromium', () => {
     const path = await chart.locator('path.recharts-line-curve').first().getAttribute('d');
     expect((path ?? '').split(/[LC]/).length).toBeGreaterThan(10);
     expect(await chart.textContent()).toContain('allocations/s');
-    await page.screenshot({ path: join(artifacts, 'telemetry.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'telemetry.png') });
     await page.getByTestId('telemetry-stop').click();
     await page.getByTestId('telemetry-start').waitFor({ timeout: 15000 });
     const row = page.locator('[data-testid^="run-"]').first();
@@ -60,6 +50,6 @@ describe('the Telemetry panel in Chromium', () => {
     await page.getByTestId('telemetry-mode-delta').click();
     await page.getByTestId('telemetry-chart-numa-allocations').waitFor({ timeout: 15000 });
     expect(await page.getByTestId('telemetry-chart-numa-allocations').textContent()).not.toContain('allocations/s');
-    await page.screenshot({ path: join(artifacts, 'telemetry-stored.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'telemetry-stored.png') });
   });
 });

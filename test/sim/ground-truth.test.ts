@@ -16,32 +16,14 @@
  * the period (1 → 2 → 4 s), later +30% for private local faults. Scans land at ≈1, 3 and 7 s:
  * 3 scans × 8 THPs = 24 PMD updates, 8 remote faults that migrate + 16 local faults.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { EXACT_COUNTERS } from '../../src/shared/experiments/verdict';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadGroundTruth, type GroundTruthRecord } from '../support/groundTruth';
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/sim';
 import type { SimResult } from '../../src/sim';
 
-interface GtRecord {
-  kernel: string;
-  kernel_series: string;
-  case: 'a' | 'b' | 'c' | 'e';
-  n: number;
-  mode: string;
-  rep: number;
-  phase: 'setup' | 'migrate';
-  move_pages_status_summary: { ret: number; errno: number; addresses: number; status: Record<string, number> } | null;
-  deltas: Record<string, number>;
-}
-
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '../..');
-const candidates = [resolve(repoRoot, '../shared/ground-truth/migration-cases.json'), resolve(repoRoot, 'test/fixtures/ground-truth/migration-cases.json')];
-const file = candidates.find((f) => existsSync(f));
-if (!file) throw new Error(`ground truth not found; looked in ${candidates.join(', ')}`);
-const records = JSON.parse(readFileSync(file, 'utf8')) as GtRecord[];
+type GtRecord = GroundTruthRecord;
+const records = loadGroundTruth();
 
 /** The counters the README calls exact. */
 const EXACT = EXACT_COUNTERS;

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandChannel } from '../../src/main/hosts/commandChannel';
 import type { KernelCrash, SerialTransport } from '../../src/main/hosts/serialTransport';
@@ -9,6 +8,7 @@ import { parseHostTarget } from '../../src/shared/hostTarget';
 import { openTestboxTransport, registerTestboxTransport, testboxDown, testboxList, testboxUp, type TestboxDescriptor } from '../../src/main/testbox';
 import { runThpMove } from './thpMoveRun';
 import { EXACT_COUNTERS } from '../../src/shared/experiments/verdict';
+import { exactCounters, loadGroundTruth } from '../support/groundTruth';
 import { Lab } from '../../src/main/lab';
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -23,19 +23,10 @@ import { repoRoot } from '../../src/main/repoRoot';
  * the lab's own CommandChannel. The first run downloads the kernels (~180 MB of .debs); if
  * they cannot be fetched the suite fails with the reason, it is never skipped.
  */
-interface GroundTruth {
-  kernel_series: string;
-  case: string;
-  n: number;
-  mode: string;
-  phase: 'setup' | 'migrate';
-  move_pages_status_summary: { ret: number; errno: number; addresses: number; status: Record<string, number> } | null;
-  deltas: Record<string, number>;
-}
-const GROUND_TRUTH = JSON.parse(readFileSync(new URL('../fixtures/ground-truth/migration-cases.json', import.meta.url), 'utf8')) as GroundTruth[];
+const GROUND_TRUTH = loadGroundTruth();
 /** The counters the ground truth calls exact (the rest move by a few pages of process stack). */
 const EXACT = EXACT_COUNTERS;
-const exact = (d: Record<string, number>) => Object.fromEntries(EXACT.map((k) => [k, d[k] ?? 0]));
+const exact = exactCounters;
 const truth = (series: string, c: string, phase: 'setup' | 'migrate') =>
   GROUND_TRUTH.find((r) => r.kernel_series === series && r.case === c && r.n === 8 && r.mode === 'all' && r.phase === phase)!;
 

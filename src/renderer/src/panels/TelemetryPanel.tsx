@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { downloadText } from '../components/download';
 import { Brush, CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LabApi } from '../../../shared/api/labApi';
 import type { LivePoint, RunDetail, RunEvent, RunSummary } from '../../../shared/telemetry/api';
@@ -190,12 +191,7 @@ export function TelemetryPanel({ lab, target }: PanelProps) {
   };
   const exportAs = async (runId: number, format: 'csv' | 'json') => {
     const f = await lab.invoke('runs.export', { runId, format });
-    const url = URL.createObjectURL(new Blob([f.content], { type: f.mime }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = f.filename;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadText(f.filename, f.mime, f.content);
   };
 
   const isLive = active !== undefined && selected === active;

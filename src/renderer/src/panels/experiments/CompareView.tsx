@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { LabApi, LabResult } from '../../../../shared/api/labApi';
 import { compareCsv, compareReportHtml } from '../../../../shared/experiments/report';
+import { downloadText } from '../../components/download';
 
 type Compare = LabResult<'experiments.compare'>;
 
@@ -9,15 +10,6 @@ function reportOf(r: Compare): string {
   return compareReportHtml(side(r.a), side(r.b), r.rows as never, new Date().toISOString());
 }
 
-/** Saves text as a file through the browser's download (works the same in Electron). */
-function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /** Two experiments (groups of repetitions) side by side, as mmtests' compare-kernels prints them. */
 export function CompareView({ lab, experiments }: { lab: LabApi; experiments: Array<{ id: number; target: string; workload: string; kernel: string | null }> }) {
@@ -57,10 +49,10 @@ export function CompareView({ lab, experiments }: { lab: LabApi; experiments: Ar
       </div>
       {result && (
         <div className="actions">
-          <button className="action" data-testid="cmp-html" onClick={() => download(`numa-lab-compare-${result.a.id}-vs-${result.b.id}.html`, 'text/html', reportOf(result))}>
+          <button className="action" data-testid="cmp-html" onClick={() => downloadText(`numa-lab-compare-${result.a.id}-vs-${result.b.id}.html`, 'text/html', reportOf(result))}>
             Export HTML report
           </button>
-          <button className="action" onClick={() => download(`numa-lab-compare-${result.a.id}-vs-${result.b.id}.csv`, 'text/csv', compareCsv(result.rows as never))}>
+          <button className="action" onClick={() => downloadText(`numa-lab-compare-${result.a.id}-vs-${result.b.id}.csv`, 'text/csv', compareCsv(result.rows as never))}>
             Export CSV
           </button>
         </div>
