@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lab } from '../src/main/lab';
 import { testboxDown, testboxUp } from '../src/main/testbox';
+import { calibrationKnobs } from '../src/main/experiments/calibrate';
+import { simulate } from '../src/sim';
 
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] || 3);
@@ -33,12 +35,30 @@ async function main() {
         const o = row.outcome;
         console.log(`\n${box.release} · ${s.workload} ${Object.entries(s.params).map(([k, v]) => `${k}=${v}`).join(' ')} · ${reps} reps · ${((Date.now() - t0) / 1000).toFixed(0)} s · model ${o?.predicted?.variant.name} · ${row.status}${row.error ? ` (${row.error})` : ''}`);
         if (!o) continue;
-        console.log(`${'counter (migrate phase)'.padEnd(26)} ${'measured min..max'.padStart(20)} ${'mean'.padStart(9)} ${'predicted'.padStart(10)}  verdict`);
+        // Per repetition: the counters and the CPU time the workload reports (the scan clock).
+        const ok = o.measured.filter((m) => m.status === 'completed');
+        // and the model calibrated by that repetition alone (its own CPU clocks and sweep speed).
+        const nrCpus = o.spec.topology.nodes.reduce((n, x) => n + x.cpus.length, 0);
+        const perRep: number[][] = [];
+        console.log(`${'rep'.padEnd(4)} ${COUNTERS.slice(0, 5).map((c) => c.replace(/^numa_/, '').padStart(22)).join('')}  (measured / predicted for this rep's CPU clocks)  info`);
+        ok.forEach((m, i) => {
+          const info = (m.result?.info ?? {}) as Record<string, unknown>;
+          const cal = calibrationKnobs(s.workload, o.spec.params, [m.result], nrCpus);
+          const p = simulate({ topology: o.spec.topology, knobs: { 'thp.enabled': 'always', ...o.spec.knobs, ...cal }, workload: s.workload, params: o.spec.params, kernel: o.spec.kernel }).phases.migrate ?? {};
+          perRep.push(COUNTERS.map((c) => p[c] ?? 0));
+          const cpu = ['elapsed_s', 'move_pages_s', 'cpu_s', 'task_cpu_s', 'thread_cpu_s', 'thread_task_cpu_s'].filter((k) => k in info).map((k) => `${k}=${info[k]}`).join(' ');
+          console.log(`${String(i + 1).padEnd(4)} ${COUNTERS.slice(0, 5).map((c) => `${m.phases.migrate?.[c] ?? 0} / ${p[c] ?? 0}`.padStart(22)).join('')}  ${cpu}`);
+        });
+        console.log(`model knobs from the runs: ${Object.entries(o.spec.knobs).filter(([k]) => k.startsWith('sim.')).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+        console.log(`${'counter (migrate phase)'.padEnd(26)} ${'measured min..max'.padStart(20)} ${'mean'.padStart(9)} ${'predicted'.padStart(10)} ${'per-rep pred'.padStart(16)}  in spread  verdict`);
         for (const c of COUNTERS) {
           const vals = o.measured.filter((m) => m.status === 'completed').map((m) => m.phases.migrate?.[c] ?? 0);
           const v = o.verdictsByPhase.migrate?.find((x) => x.counter === c);
           const mean = vals.reduce((a, b) => a + b, 0) / Math.max(1, vals.length);
-          console.log(`${c.padEnd(26)} ${`${Math.min(...vals)}..${Math.max(...vals)}`.padStart(20)} ${mean.toFixed(1).padStart(9)} ${String(o.predicted?.phases.migrate?.[c] ?? 0).padStart(10)}  ${v?.verdict ?? '—'}`);
+          const pred = o.predicted?.phases.migrate?.[c] ?? 0;
+          const pr = perRep.map((r) => r[COUNTERS.indexOf(c)]!);
+          const inSpread = pred >= Math.min(...vals) && pred <= Math.max(...vals) ? 'yes' : 'no';
+          console.log(`${c.padEnd(26)} ${`${Math.min(...vals)}..${Math.max(...vals)}`.padStart(20)} ${mean.toFixed(1).padStart(9)} ${String(pred).padStart(10)} ${`${Math.min(...pr)}..${Math.max(...pr)}`.padStart(16)}  ${inSpread.padEnd(9)}  ${v?.verdict ?? '—'}`);
         }
       }
     } finally {

@@ -25,6 +25,19 @@ export interface SimKnobs {
   touchPagesPerSec: number;
   /** Model-only: bzero bandwidth of one numa01/numa02 thread, MiB/s. */
   bzeroMibPerSec: number;
+  /**
+   * Model-only: CPU time (ms) each workload task has used when the measured window begins — the
+   * exec, the set-up and the first touch. task_tick_numa() scans by CPU time, so this shifts every
+   * scan; null = the model's own estimate of the set-up. Experiments calibrate it from the
+   * workload's CPU clocks (`task_cpu_s - cpu_s`).
+   */
+  prewindowCpuMs: number | null;
+  /**
+   * Model-only: the share of the window each workload task spends on a CPU (its
+   * sum_exec_runtime grows this much slower than jiffies). 1 on an idle machine; below 1 when the
+   * sampler or other tasks share the CPU. Experiments calibrate it from `cpu_s / window`.
+   */
+  cpuShare: number;
   /** Model-only: node memory the kernel itself keeps, MiB per node. */
   reservedMibPerNode: number;
   /** Model-only: run deferred_split_scan() (memory-pressure shrinker) at the end of the setup phase. */
@@ -47,6 +60,8 @@ const KEY_SUFFIXES: Record<KnobKey, string[]> = {
   hz: ['sim.hz', 'hz'],
   touchPagesPerSec: ['sim.touch_pages_per_sec'],
   bzeroMibPerSec: ['sim.bzero_mib_per_sec'],
+  prewindowCpuMs: ['sim.prewindow_cpu_ms'],
+  cpuShare: ['sim.cpu_share'],
   reservedMibPerNode: ['sim.reserved_mib_per_node'],
   shrinkAfterSetup: ['sim.shrink_after_setup'],
 };
@@ -67,6 +82,8 @@ export function defaultKnobs(): SimKnobs {
     // The ground-truth guest's touch loop made 2e5–4e5 passes over 4096 pages in 8 s.
     touchPagesPerSec: 2e8,
     bzeroMibPerSec: 2048,
+    prewindowCpuMs: null,
+    cpuShare: 1,
     reservedMibPerNode: 64,
     shrinkAfterSetup: false,
   };
@@ -140,6 +157,12 @@ export function normalizeKnobs(raw: Record<string, unknown> | undefined, default
         break;
       case 'bzeroMibPerSec':
         k.bzeroMibPerSec = num(name, v, 1, 1e7);
+        break;
+      case 'prewindowCpuMs':
+        k.prewindowCpuMs = num(name, v, 0, 1e7);
+        break;
+      case 'cpuShare':
+        k.cpuShare = num(name, v, 0.01, 1);
         break;
       case 'reservedMibPerNode':
         k.reservedMibPerNode = num(name, v, 0, 1e7);

@@ -90,18 +90,43 @@ export class Vma {
 /** struct mm_struct: address space plus the NUMA scanner's per-mm state. */
 export class Mm {
   readonly vmas: Vma[] = [];
-  /** Jiffies of the next allowed task_numa_work() (mm->numa_next_scan). */
-  numaNextScan = 0;
+  /** Jiffies of the next allowed task_numa_work() (mm->numa_next_scan); null = 0 in the kernel, not yet armed. */
+  numaNextScan: number | null = null;
   numaScanSeq = 0;
   /** Virtual page number where the next scan resumes (mm->numa_scan_offset). */
   numaScanOffset = 0;
-  private nextVpn = HPAGE_PMD_NR * 1024; // leave room below, like a real layout
+  /**
+   * The layout of an x86-64 process, in 2 MiB units of virtual page numbers: the brk heap just
+   * above the binary at the bottom, mmap()s allocated top-down below mmap_base (so a region mapped
+   * first sits above the thread stacks mapped after it), and the main stack at the very top.
+   * task_numa_work() walks VMAs by address, so this order decides what its budget reaches.
+   */
+  private brkNext = HPAGE_PMD_NR * 2;
+  private mmapTop = HPAGE_PMD_NR * (1 << 26);
+  private readonly stackTop = HPAGE_PMD_NR * (1 << 27);
   constructor(readonly id: number) {}
 
-  /** mmap() an anonymous private region, 2 MiB aligned (the workloads align it). */
+  /** mmap() an anonymous private region (2 MiB aligned here; the workloads align it). */
   mmapAnon(nrPages: number, advice: HugepageAdvice): Vma {
-    const vma = new Vma(this, this.nextVpn, nrPages, advice);
-    this.nextVpn += Math.ceil(nrPages / HPAGE_PMD_NR) * HPAGE_PMD_NR + HPAGE_PMD_NR;
+    const span = Math.ceil(nrPages / HPAGE_PMD_NR) * HPAGE_PMD_NR;
+    const vma = new Vma(this, this.mmapTop - span, nrPages, advice);
+    this.mmapTop -= span + HPAGE_PMD_NR;
+    this.vmas.push(vma);
+    return vma;
+  }
+
+  /** The binary's writable data, bss and brk heap: a small VMA at the bottom. */
+  mapData(nrPages: number): Vma {
+    const vma = new Vma(this, this.brkNext, nrPages, 'none');
+    this.brkNext += Math.ceil(nrPages / HPAGE_PMD_NR) * HPAGE_PMD_NR + HPAGE_PMD_NR;
+    this.vmas.push(vma);
+    return vma;
+  }
+
+  /** The main thread's stack, at the top of the address space. */
+  mapMainStack(nrPages: number): Vma {
+    const span = Math.ceil(nrPages / HPAGE_PMD_NR) * HPAGE_PMD_NR;
+    const vma = new Vma(this, this.stackTop - span, nrPages, 'none');
     this.vmas.push(vma);
     return vma;
   }

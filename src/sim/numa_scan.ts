@@ -91,6 +91,10 @@ export function taskNumaWork(k: Kernel, tasks: TaskSet, p: Task): ProtNoneEntry[
   const mm = p.mm;
   const out: ProtNoneEntry[] = [];
   const now = k.jiffies();
+  // "The first time we're called, we need to set up the data structures." An exec'd mm starts
+  // with numa_next_scan = 0, so the first call only arms it scan_delay ahead and returns: the
+  // first scan comes one period after that (at 2 s of CPU time with the defaults, not 1 s).
+  if (mm.numaNextScan === null) mm.numaNextScan = now + Math.floor((k.knobs.scanDelayMs * k.knobs.hz) / 1000);
   if (now < mm.numaNextScan) return out;
   if (p.numaScanPeriod === 0) {
     p.numaScanPeriodMax = taskScanMax(k, p);

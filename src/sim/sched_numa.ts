@@ -83,6 +83,9 @@ export class Task {
   access: AccessPattern[] = [];
   /** The task's CPU time starts here (it is CPU-bound from creation on). */
   runStart = 0;
+  /** From this time on the task gets only `cpuShare` of its CPU (the measured window). */
+  shareFrom = Infinity;
+  cpuShare = 1;
   exitAt = Infinity;
 
   constructor(
@@ -105,8 +108,23 @@ export class Task {
     return k.cpuNode.get(this.cpu) ?? 0;
   }
 
+  /** se.sum_exec_runtime in ms: all of the time until shareFrom, then cpuShare of it. */
   runtime(now: number): number {
-    return Math.max(0, now - this.runStart);
+    if (now <= this.shareFrom) return Math.max(0, now - this.runStart);
+    return Math.max(0, this.shareFrom - this.runStart) + (now - this.shareFrom) * this.cpuShare;
+  }
+
+  /**
+   * init_numa_balancing() for a new thread (CLONE_VM): "stagger when scans start" by giving it a
+   * node_stamp of min(task_scan_max(current), current->numa_scan_period * mm_users * NSEC_PER_MSEC)
+   * + 2 ticks. The first operand is in ms, the second in ns and node_stamp is in ns, so on the
+   * kernels modelled here the stagger is task_scan_max's value in *nanoseconds* — microseconds —
+   * plus the two ticks.
+   */
+  staggerAsNewThread(k: Kernel, creator: Task, mmUsers: number): void {
+    const maxMs = taskScanMax(k, creator);
+    const delayNs = Math.min(maxMs, creator.numaScanPeriod * mmUsers * 1e6);
+    this.nodeStamp = delayNs / 1e6 + 2 * (1000 / k.knobs.hz);
   }
 }
 
@@ -356,7 +374,7 @@ export function taskTickNuma(k: Kernel, p: Task, now: number): boolean {
   if (runtime > p.nodeStamp + period) {
     if (!p.nodeStamp) p.numaScanPeriod = taskScanStart(k, p);
     p.nodeStamp += period;
-    if (k.jiffies(now) >= p.mm.numaNextScan) return true;
+    if (k.jiffies(now) >= (p.mm.numaNextScan ?? 0)) return true;
   }
   return false;
 }

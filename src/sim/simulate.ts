@@ -17,6 +17,7 @@ import { Sampler } from './sampler';
 import { auditMemory } from './audit';
 import type { SimBug, SimOptions, SimResult, SimSpec } from './spec';
 import { variantForKernelRelease } from './variants';
+import type { KernelVariant } from './variants';
 import { diffSnapshots } from './vmstat';
 
 const BALANCING_WORKLOADS = new Set(['numa-touch', 'numa01', 'numa02']);
@@ -39,9 +40,16 @@ function validateTopology(spec: SimSpec): void {
   }
 }
 
+/** Facts that changed inside a variant's range of releases, set from the release when one is given. */
+function withReleaseFacts(variant: KernelVariant, kernel: string): KernelVariant {
+  const m = /^(\d+)\.(\d+)/.exec(kernel.trim());
+  if (!m || variant.name !== 'linux-6.3..6.9') return variant;
+  return { ...variant, mapStackNoHugepage: Number(m[1]) * 1000 + Number(m[2]) >= 6007 };
+}
+
 export function simulate(spec: SimSpec, opts: SimOptions = {}): SimResult {
   validateTopology(spec);
-  const variant = variantForKernelRelease(spec.kernel);
+  const variant = withReleaseFacts(variantForKernelRelease(spec.kernel), spec.kernel);
   const wl = workloadSpec(spec.workload);
   if (!wl.simulated) throw new Error(`workload ${wl.name}: measured only, not simulated; allowed for simulation: thp-move, mbind-move, migrate-pages, numa-touch, numa01, numa02`);
   const params = normalizeWorkloadParams(wl.name, spec.params ?? {});
@@ -120,7 +128,8 @@ export function simulate(spec: SimSpec, opts: SimOptions = {}): SimResult {
     workload: wl.name,
     params,
     phases,
-    deltas: diffSnapshots({}, end),
+    // From the first phase on: what a process did at exec (its image) precedes the lab's baseline.
+    deltas: diffSnapshots(phaseStarts[0]?.snap ?? {}, end),
     events,
     movePages: ctx.movePages,
     variant: { name: variant.name, title: variant.title, follows: [...variant.follows] },

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate, openDb, schemaVersion } from '../../src/main/store/store';
 import { migrations } from '../../src/main/store/migrations';
@@ -9,6 +11,26 @@ const dir = mkdtempSync(join(tmpdir(), 'numalab-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the SQLite store', () => {
+  it('threads opening one new file at the same moment all get the schema (migrations take the write lock first)', async () => {
+    // Seen in CI: two `numa-lab` commands on a fresh --db, the second failing with
+    // "table hosts already exists". Worker threads released together make the race likely.
+    for (let round = 0; round < 5; round++) {
+      const path = join(dir, `concurrent-${round}`, 'lab.db');
+      const flag = new SharedArrayBuffer(4);
+      const workers = Array.from({ length: 4 }, () => new Worker(resolve(__dirname, '../../src/main/sim/tsWorkerBoot.mjs'), { workerData: { path, flag, __entry: pathToFileURL(resolve(__dirname, '../support/openStoreWorker.ts')).href } }));
+      const results = workers.map((w) => new Promise<{ ok: boolean; error?: string }>((res, rej) => (w.once('message', res), w.once('error', rej))));
+      await new Promise((r) => setTimeout(r, 1500)); // every worker is waiting on the flag
+      Atomics.store(new Int32Array(flag), 0, 1);
+      Atomics.notify(new Int32Array(flag), 0);
+      const got = await Promise.all(results);
+      await Promise.all(workers.map((w) => w.terminate()));
+      expect(got.filter((g) => !g.ok)).toEqual([]);
+      const db = openDb({ path });
+      expect((db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(migrations.length);
+      db.close();
+    }
+  }, 60_000);
+
   it('creates the file in WAL mode at the newest schema version', () => {
     const db = openDb({ path: join(dir, 'a', 'lab.db') });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');

@@ -92,8 +92,10 @@ const E_TOLERANCE: Record<string, number> = {
   numa_huge_pte_updates: 0,
   // ~9 own PTEs per scan × 3 scans were seen (22..31 beyond 24×512); allow 48
   numa_pte_updates: 48,
-  // one fault per own page migrated after the first scan (1..9 seen)
-  numa_hint_faults: 10,
+  // one fault per own page migrated after the first scan: 1..9 in the ground truth's process; the
+  // model's own pages are those of the lab's thp-move (14–20 one-page faults per run on the box,
+  // src/sim/process_image.ts), a different binary: allow 12
+  numa_hint_faults: 12,
   numa_hint_faults_local: 2,
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibratedBzeroRate } from './calibrate';
+import { calibratedBzeroRate, calibrationKnobs } from './calibrate';
 
 describe('calibrating the model to the measured sweep speed', () => {
   it('derives numa02 per-thread MiB/s from the slice, loops and the measured elapsed time', () => {
@@ -12,5 +12,20 @@ describe('calibrating the model to the measured sweep speed', () => {
   it('leaves other workloads and missing timings alone', () => {
     expect(calibratedBzeroRate('thp-move', { thps: 8 }, [{ info: { elapsed_s: 1 } }], 2)).toBeUndefined();
     expect(calibratedBzeroRate('numa02', { size_mib: 256, loops: 40, threads: 0 }, [undefined], 2)).toBeUndefined();
+  });
+});
+
+describe('calibrating the model to the CPU time the workload had (task_tick_numa scans by it)', () => {
+  it('numa-touch: CPU before the window and the share of the window, averaged over the runs', () => {
+    const runs = [{ info: { move_pages_s: 8, cpu_s: 7.96, task_cpu_s: 7.98 } }, { info: { move_pages_s: 8, cpu_s: 8, task_cpu_s: 8.03 } }];
+    expect(calibrationKnobs('numa-touch', { thps: 8, secs: 8 }, runs, 2)).toEqual({ 'sim.prewindow_cpu_ms': '25', 'sim.cpu_share': '0.9975' });
+  });
+  it('numa01/numa02: the sweep speed and the threads\' CPU clocks; share capped at 1', () => {
+    const k = calibrationKnobs('numa02', { size_mib: 256, loops: 40, threads: 0 }, [{ info: { elapsed_s: 4, thread_cpu_s: 4.2, thread_task_cpu_s: 4.5 } }], 2);
+    expect(k).toEqual({ 'sim.bzero_mib_per_sec': '1280', 'sim.prewindow_cpu_ms': '300', 'sim.cpu_share': '1' });
+  });
+  it('derives nothing from results without the clocks (older workload builds, custom commands)', () => {
+    expect(calibrationKnobs('numa-touch', { thps: 8 }, [{ info: { move_pages_s: 8 } }], 2)).toEqual({});
+    expect(calibrationKnobs('custom', {}, [undefined], 2)).toEqual({});
   });
 });

@@ -15,7 +15,7 @@ import { HostProcess } from './hostProcess';
 import { vmstatSnapshot } from './snapshot';
 import { LineSplitter, parseWorkloadLine } from './workloadLines';
 import { workloadArgs, workloadBinary } from './workloadCommand';
-import { calibratedBzeroRate } from './calibrate';
+import { calibrationKnobs } from './calibrate';
 
 /** What a user asks for: the same spec drives the real run and the prediction. */
 export interface ExperimentRequest {
@@ -260,9 +260,12 @@ export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest
     if (run.status === 'failed' || run.status === 'host-lost') break;
   }
 
-  const rate = calibratedBzeroRate(req.workload, params, measured.filter((m) => m.status === 'completed').map((m) => m.result), facts.nodes.reduce((n, x) => n + x.cpus.length, 0));
-  const calibration: Record<string, string> = rate ? { 'sim.bzero_mib_per_sec': String(rate) } : {};
-  const spec: SimSpec = { topology, knobs: { ...knobValuesForModel, ...req.knobs, ...calibration }, workload: req.workload, params, kernel: req.kernel ?? facts.kernelRelease };
+  // Model inputs of the run itself (sweep speed, CPU time before and during the window), measured
+  // by the workload; a knob the user gave wins.
+  const calibration = Object.fromEntries(
+    Object.entries(calibrationKnobs(req.workload, params, measured.filter((m) => m.status === 'completed').map((m) => m.result), facts.nodes.reduce((n, x) => n + x.cpus.length, 0))).filter(([k]) => !(k in req.knobs)),
+  );
+  const spec: SimSpec = { topology, knobs: { ...knobValuesForModel, ...calibration, ...req.knobs }, workload: req.workload, params, kernel: req.kernel ?? facts.kernelRelease };
   let predicted: SimResult | null = null;
   if (!custom) {
     progress(req.repeat, 'simulate', `predicting with the model of ${req.kernel ?? facts.kernelRelease}`);

@@ -16,14 +16,30 @@ export interface OpenStoreOptions {
 export function openDb(opts: OpenStoreOptions): Db {
   if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
   const db = new Database(opts.path, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
-  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  // Turning a new file to WAL needs it alone; SQLite answers SQLITE_BUSY at once (no busy wait) when
+  // another process is opening the same new file, so retry for a while.
+  whileBusy(() => db.pragma('journal_mode = WAL'));
   // NORMAL in WAL mode: a commit survives a crash of the lab (the OS has it); only a power loss
   // can take the last transactions. Samples are batched, so FULL would cost little but buy little.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db, opts.migrations ?? migrations);
+  whileBusy(() => migrate(db, opts.migrations ?? migrations));
   return db;
+}
+
+/** Runs `fn`, again after a short sleep while SQLite says the file is locked, for up to 10 s. */
+function whileBusy<T>(fn: () => T): T {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return fn();
+    } catch (e) {
+      const busy = (e as { code?: string }).code === 'SQLITE_BUSY' || /database is locked/.test(String(e));
+      if (!busy || Date.now() > until) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
+    }
+  }
 }
 
 export function schemaVersion(db: Db): number {
@@ -36,6 +52,13 @@ export function schemaVersion(db: Db): number {
  * made by a build that had migration 5 but not yet 4 still gets 4.
  */
 export function migrate(db: Db, list: Migration[]): void {
+  // One write transaction taken up front (BEGIN IMMEDIATE): two processes opening the same new
+  // file at once (the CLI twice in a CI script) would otherwise both see a migration as missing
+  // and the second would fail on "table ... already exists". The second waits, then finds it applied.
+  db.transaction(() => migrateLocked(db, list)).immediate();
+}
+
+function migrateLocked(db: Db, list: Migration[]): void {
   const fresh = !db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
   const legacy = schemaVersion(db);

@@ -4,15 +4,23 @@
  *   its process `loops` times (false sharing between nodes). Threads are spread so that each
  *   process has threads on every node.
  * - numa02: 1 process, `threads` threads, each bzeroing only its own slice `loops` times.
- * The first touch (phase `setup`) is spread over the threads of each process, 2 MiB at a time,
- * for numa01, and made by each thread for its own slice for numa02. A thread's sweep runs at sim.bzero_mib_per_sec.
- * Not modelled: the scheduler moving threads between nodes.
+ * Each process is a fork of the workload's parent: its main thread maps the region (2 MiB
+ * aligned, as the lab's numa01.c does), then creates
+ * the workers (their 8 MiB stacks mmap()ed below the region) and sleeps in pthread_join(); it is
+ * an mm user (so the scan has no single-thread target-node filter) but never ticks. The first
+ * touch (phase `setup`) is spread over the threads of each process, 2 MiB at a time, for numa01,
+ * and made by each thread for its own slice for numa02. A thread's sweep runs at
+ * sim.bzero_mib_per_sec; its CPU time before the window is sim.prewindow_cpu_ms when given.
+ * Thread placement: a new thread starts on the idlest CPU at fork balancing (placeNewThread),
+ * then stays. Not modelled: the scheduler moving threads later (the box's numa02 runs
+ * had one in five where both threads were swapped and everything migrated).
  */
 import { BalancingEngine } from '../balancing';
 import { HPAGE_PMD_NR, MIB_PAGES } from '../constants';
 import { handleAnonWriteFault } from '../fault';
 import { Mm } from '../mm';
 import type { Vma } from '../mm';
+import { exitThreadStack, imageTouches, mapProcessImage, mapThreadStack } from '../process_image';
 import { Task, TaskSet } from '../sched_numa';
 import type { DriverCtx } from './context';
 import { checkCancel } from './context';
@@ -52,6 +60,26 @@ function firstTouch(ctx: DriverCtx, vma: Vma, lo: number, hi: number, nid: numbe
   }
 }
 
+/**
+ * wake_up_new_task() → select_task_rq(SD_BALANCE_FORK) → find_idlest_cpu(): a new thread goes to
+ * the CPU with the fewest runnable tasks, staying on its creator's when none is idler. numa02 on
+ * a 2-CPU box: the first worker goes to the idle CPU, the second stays with main; numa01: both
+ * CPUs run a process's main, so each worker stays beside its main (the box: all hint faults local).
+ */
+function placeNewThread(runnable: Map<number, number>, creatorCpu: number): number {
+  let best = creatorCpu;
+  for (const [cpu, n] of runnable) if (n < runnable.get(best)!) best = cpu;
+  runnable.set(best, runnable.get(best)! + 1);
+  return best;
+}
+
+interface Proc {
+  mm: Mm;
+  vma: Vma;
+  workers: Task[];
+  stacks: Vma[];
+}
+
 export function runAutonuma(ctx: DriverCtx, which: 'numa01' | 'numa02'): void {
   const { k, params } = ctx;
   const cpus = cpusInterleaved(ctx);
@@ -64,62 +92,70 @@ export function runAutonuma(ctx: DriverCtx, which: 'numa01' | 'numa02'): void {
   const tasks = new TaskSet();
   const all: Task[] = [];
   let pid = 2000;
+  const nprocs = which === 'numa01' ? 2 : 1;
+  const threads = Number(params.threads) || (which === 'numa01' ? Math.max(1, Math.floor(nrCpus / 2)) : nrCpus);
+  // numa01: every thread sweeps the whole region; numa02: its own 2 MiB-aligned slice.
+  const slice = Math.max(1, Math.floor(sizePages / threads / HPAGE_PMD_NR)) * HPAGE_PMD_NR;
+  const sweepPages = which === 'numa01' ? sizePages : slice;
+  const setupEnd = k.knobs.prewindowCpuMs ?? sweepPages / rate;
+  const runEnd = setupEnd + (loops * sweepPages) / rate;
+  const range = (i: number): [number, number] =>
+    which === 'numa01' ? [0, sizePages] : [Math.min(sizePages, i * slice), i === threads - 1 ? sizePages : Math.min(sizePages, (i + 1) * slice)];
+
   ctx.phase('setup');
-  let setupEnd = 0;
-  let runEnd = 0;
-  if (which === 'numa01') {
-    const threads = Number(params.threads) || Math.max(1, Math.floor(nrCpus / 2));
-    const procs: { mm: Mm; vma: Vma; tasks: Task[] }[] = [];
-    for (let p = 0; p < 2; p++) {
-      const mm = new Mm(p + 1);
-      ctx.mms.push(mm);
-      const vma = mm.mmapAnon(sizePages, advice);
-      const ts: Task[] = [];
-      for (let i = 0; i < threads; i++) {
-        const t = new Task(pid++, mm, cpus[(i + p * threads) % nrCpus]!, k);
-        tasks.add(t);
-        ts.push(t);
-        all.push(t);
-      }
-      procs.push({ mm, vma, tasks: ts });
+  const procs: Proc[] = [];
+  // The forked processes' main threads start at once, one per CPU; then each creates its workers.
+  const runnable = new Map<number, number>(cpus.map((c) => [c, 0]));
+  for (let p = 0; p < nprocs; p++) runnable.set(cpus[p % nrCpus]!, runnable.get(cpus[p % nrCpus]!)! + 1);
+  for (let p = 0; p < nprocs; p++) {
+    const mm = new Mm(p + 1);
+    ctx.mms.push(mm);
+    // fork() without exec: sched_fork() → init_numa_balancing() sees the parent's mm with
+    // mm_users == 1 and arms its numa_next_scan (now + scan_delay) just before dup_mm() copies it,
+    // so the child's first task_numa_work() scans at once (kprobes on the 6.1 box: numa02's first
+    // call scanned), unlike an exec'd mm, whose first call only arms it.
+    mm.numaNextScan = k.jiffies(0) + Math.floor((k.knobs.scanDelayMs * k.knobs.hz) / 1000);
+    const main = new Task(pid++, mm, cpus[p % nrCpus]!, k);
+    main.runStart = Infinity; // blocked in pthread_join(): an mm user that never ticks
+    tasks.add(main);
+    const image = mapProcessImage(k, mm, main.nid(k), 'fork');
+    const vma = mm.mmapAnon(sizePages, advice);
+    const workers: Task[] = [];
+    const stacks: Vma[] = [];
+    for (let i = 0; i < threads; i++) {
+      const t = new Task(pid++, mm, placeNewThread(runnable, main.cpu), k);
+      tasks.add(t);
+      t.staggerAsNewThread(k, main, tasks.mmUsers(mm));
+      stacks.push(mapThreadStack(k, mm, t, main.nid(k), runEnd, i === 0));
+      t.access.push(imageTouches(image, runEnd));
+      t.shareFrom = setupEnd;
+      t.cpuShare = k.knobs.cpuShare;
+      t.exitAt = runEnd;
+      workers.push(t);
+      all.push(t);
     }
+    procs.push({ mm, vma, workers, stacks });
+  }
+  if (which === 'numa01') {
     // All threads bzero the memory at once; each 2 MiB goes to whichever thread gets there
     // first, modelled as round-robin over the process's threads.
     for (let off = 0; off < sizePages; off += HPAGE_PMD_NR) {
       for (const pr of procs) {
-        const t = pr.tasks[(off / HPAGE_PMD_NR) % pr.tasks.length]!;
+        const t = pr.workers[(off / HPAGE_PMD_NR) % pr.workers.length]!;
         firstTouch(ctx, pr.vma, off, Math.min(sizePages, off + HPAGE_PMD_NR), t.nid(k));
       }
     }
-    setupEnd = sizePages / rate;
-    runEnd = setupEnd + (loops * sizePages) / rate;
-    for (const pr of procs) {
-      for (const t of pr.tasks) {
-        t.access = [{ vma: pr.vma, lo: 0, hi: sizePages, rate, phase: Math.floor(random() * sizePages), start: setupEnd, end: runEnd }];
-        t.exitAt = runEnd;
-      }
-    }
   } else {
-    const threads = Number(params.threads) || nrCpus;
-    const mm = new Mm(1);
-    ctx.mms.push(mm);
-    const vma = mm.mmapAnon(sizePages, advice);
-    const slice = Math.max(1, Math.floor(sizePages / threads / HPAGE_PMD_NR)) * HPAGE_PMD_NR;
-    for (let i = 0; i < threads; i++) {
-      const t = new Task(pid++, mm, cpus[i % nrCpus]!, k);
-      tasks.add(t);
-      all.push(t);
-      const lo = Math.min(sizePages, i * slice);
-      const hi = i === threads - 1 ? sizePages : Math.min(sizePages, (i + 1) * slice);
-      if (hi > lo) firstTouch(ctx, vma, lo, hi, t.nid(k));
-    }
-    setupEnd = slice / rate;
-    runEnd = setupEnd + (loops * slice) / rate;
-    all.forEach((t, i) => {
-      const lo = Math.min(sizePages, i * slice);
-      const hi = i === threads - 1 ? sizePages : Math.min(sizePages, (i + 1) * slice);
-      if (hi > lo) t.access = [{ vma, lo, hi, rate, phase: Math.floor(random() * (hi - lo)), start: setupEnd, end: runEnd }];
-      t.exitAt = runEnd;
+    const pr = procs[0]!;
+    pr.workers.forEach((t, i) => {
+      const [lo, hi] = range(i);
+      if (hi > lo) firstTouch(ctx, pr.vma, lo, hi, t.nid(k));
+    });
+  }
+  for (const pr of procs) {
+    pr.workers.forEach((t, i) => {
+      const [lo, hi] = range(i);
+      if (hi > lo) t.access.push({ vma: pr.vma, lo, hi, rate, phase: Math.floor(random() * (hi - lo)), start: setupEnd, end: runEnd });
     });
   }
   const engine = new BalancingEngine(k, { tasks, slowNodes: ctx.slowNodes }, all, ctx.sampler);
@@ -129,4 +165,5 @@ export function runAutonuma(ctx: DriverCtx, which: 'numa01' | 'numa02'): void {
     signal: ctx.opts.signal,
     onProgress: (f) => ctx.opts.onProgress?.({ phase: 'migrate', fraction: f }),
   });
+  for (const pr of procs) for (const st of pr.stacks) exitThreadStack(k, st);
 }
