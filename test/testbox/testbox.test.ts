@@ -219,6 +219,34 @@ for (const series of ['6.1', '6.12'] as const) {
         else expect(measured.status['-EFAULT']).toBeUndefined();
       }, 120_000);
 
+      it('numa-touch: the scans predicted from the run\'s own CPU clocks are the scans the kernel made', async () => {
+        // secs=3: an exec'd mm's first task_numa_work() only arms numa_next_scan (1 s of CPU time),
+        // the first scan comes at 2 s, the next at ~4 s: one scan, far from the window's edges.
+        const { done } = await lab.experiments.start({ target: box.target, workload: 'numa-touch', params: { thps: '2', secs: '3' }, knobs: { 'numa.balancing': '1' }, repeat: 1, rateHz: 5, baselineS: 0, cooldownS: 0 });
+        const row = await done;
+        expect(row.status, String(row.error)).toBe('completed');
+        const o = row.outcome!;
+        expect(Object.keys(o.spec.knobs)).toEqual(expect.arrayContaining(['sim.prewindow_cpu_ms', 'sim.cpu_share']));
+        const m = o.measured[0].phases.migrate;
+        const p = o.predicted!.phases.migrate!;
+        expect(m.numa_huge_pte_updates).toBe(2);
+        expect(p.numa_huge_pte_updates).toBe(m.numa_huge_pte_updates);
+        expect(p.thp_migration_success).toBe(m.thp_migration_success);
+        expect(o.diverged).toBe(false);
+      }, 120_000);
+
+      it('numa02: thread stacks get a THP before 6.7 (MAP_STACK without VM_NOHUGEPAGE), split at thread exit, as predicted', async () => {
+        const { done } = await lab.experiments.start({ target: box.target, workload: 'numa02', params: { size_mib: '64', loops: '5' }, knobs: { 'numa.balancing': '0' }, repeat: 1, rateHz: 5, baselineS: 0, cooldownS: 0 });
+        const row = await done;
+        expect(row.status, String(row.error)).toBe('completed');
+        const o = row.outcome!;
+        const stackThps = series === '6.1' ? 1 : 0;
+        expect(o.measured[0].phases.setup.thp_fault_alloc).toBe(32 + stackThps);
+        expect(o.measured[0].phases.migrate.thp_split_pmd ?? 0).toBe(stackThps);
+        expect(o.predicted!.phases.setup!.thp_fault_alloc).toBe(32 + stackThps);
+        expect(o.diverged).toBe(false);
+      }, 120_000);
+
       it('marks a sampling run crashed, with the panic text, when the guest kernel panics', async () => {
         const runId = (await lab.dispatch('telemetry.start', { target: box.target, rateHz: 10 })) as { runId: number };
         await new Promise((r) => setTimeout(r, 1000));
