@@ -35,7 +35,9 @@ export const TOLERANT_COUNTERS: Record<string, Tolerance> = {
   numa_pages_migrated: { abs: 16, rel: 0.02 },
   numa_pte_updates: { abs: 64, rel: 0.05 },
   numa_huge_pte_updates: { abs: 2, rel: 0.1 },
-  numa_hint_faults: { abs: 8, rel: 0.35 },
+  // The process's own pages (data, stack) add one-page hint faults the model gets only on average:
+  // 5–6 in a 3 s numa-touch window, 14–20 in an 8 s one on the box (the model: 17).
+  numa_hint_faults: { abs: 16, rel: 0.35 },
   numa_hint_faults_local: { abs: 8, rel: 0.35 },
   pgpromote_success: { abs: 16, rel: 0.05 },
   thp_underused_split_page: { abs: 0, rel: 0 },
