@@ -233,6 +233,10 @@ for (const series of ['6.1', '6.12'] as const) {
         expect(p.numa_huge_pte_updates).toBe(m.numa_huge_pte_updates);
         expect(p.thp_migration_success).toBe(m.thp_migration_success);
         expect(o.verdicts.filter((v) => v.verdict === 'diverged')).toEqual([]);
+        // the same prediction per repetition, from that repetition's own clocks
+        expect(o.predictedPerRun).toHaveLength(1);
+        expect(o.predictedPerRun![0]!.phases.migrate!.numa_huge_pte_updates).toBe(m.numa_huge_pte_updates);
+        expect(Object.keys(o.predictedPerRun![0]!.knobs)).toEqual(expect.arrayContaining(['sim.prewindow_cpu_ms', 'sim.cpu_share']));
       }, 120_000);
 
       it('numa02: thread stacks get a THP before 6.7 (MAP_STACK without VM_NOHUGEPAGE), split at thread exit, as predicted', async () => {

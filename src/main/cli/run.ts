@@ -93,7 +93,22 @@ export function runJson(o: ExperimentOutcome) {
     verdicts: o.verdicts,
     verdictsByPhase: o.verdictsByPhase,
     repetitions: o.measured.map((m) => ({ runId: m.runId, status: m.status, error: m.error, phases: m.phases, deltas: m.deltas, movePages: m.movePages, events: m.events })),
+    ...(o.predictedPerRun ? { predictedPerRun: o.predictedPerRun } : {}),
   };
+}
+
+/** The NUMA-balancing counters per repetition: measured / predicted for that run's own CPU clocks. */
+export const PER_RUN_COUNTERS = ['numa_pte_updates', 'numa_huge_pte_updates', 'numa_hint_faults', 'numa_hint_faults_local', 'numa_pages_migrated'];
+
+export function formatPerRun(o: ExperimentOutcome): string {
+  const rows = o.predictedPerRun ?? [];
+  const head = `${'rep'.padEnd(4)}${PER_RUN_COUNTERS.map((c) => c.replace(/^numa_/, '').padStart(22)).join('')}`;
+  const lines = rows.map((p) => {
+    const m = o.measured[p.repetition - 1]?.phases.migrate ?? {};
+    const cells = PER_RUN_COUNTERS.map((c) => `${m[c] ?? 0} / ${p.phases.migrate?.[c] ?? 0}`.padStart(22));
+    return `${String(p.repetition).padEnd(4)}${cells.join('')}  ${Object.entries(p.knobs).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+  });
+  return [head, ...lines].join('\n');
 }
 
 export function formatVerdicts(vs: CounterVerdict[]): string {
@@ -112,6 +127,7 @@ export function formatRunText(id: number, o: ExperimentOutcome): string {
   ];
   for (const [phase, vs] of Object.entries(o.verdictsByPhase)) lines.push('', `phase ${phase}`, formatVerdicts(vs));
   if (o.predicted) lines.push('', 'whole run', formatVerdicts(o.verdicts));
+  if (o.predictedPerRun?.length) lines.push('', "per repetition, phase migrate: measured / predicted for that run's own CPU clocks", formatPerRun(o));
   if (!o.predicted) for (const m of o.measured) lines.push('', `measured deltas (run ${m.runId ?? '?'})`, JSON.stringify(m.deltas));
   if (o.predicted?.bug) lines.push('', `PREDICTED BUG: ${o.predicted.bug.message}`);
   const completed = o.measured.some((m) => m.status === 'completed');

@@ -61,6 +61,17 @@ export interface ExperimentOutcome {
   verdicts: CounterVerdict[];
   verdictsByPhase: Record<string, CounterVerdict[]>;
   diverged: boolean;
+  /** NUMA-balancing workloads: the prediction for each completed repetition's own CPU clocks. */
+  predictedPerRun?: PredictedRun[];
+}
+
+export interface PredictedRun {
+  /** 1-based, as in `measured`. */
+  repetition: number;
+  /** The calibration knobs of that repetition (sim.prewindow_cpu_ms, sim.cpu_share, ...). */
+  knobs: Record<string, string>;
+  phases: Record<string, Record<string, number>>;
+  deltas: Record<string, number>;
 }
 
 export interface ExperimentDeps {
@@ -262,9 +273,8 @@ export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest
 
   // Model inputs of the run itself (sweep speed, CPU time before and during the window), measured
   // by the workload; a knob the user gave wins.
-  const calibration = Object.fromEntries(
-    Object.entries(calibrationKnobs(req.workload, params, measured.filter((m) => m.status === 'completed').map((m) => m.result), facts.nodes.reduce((n, x) => n + x.cpus.length, 0))).filter(([k]) => !(k in req.knobs)),
-  );
+  const nrCpus = facts.nodes.reduce((n, x) => n + x.cpus.length, 0);
+  const calibration = ownCalibration(req, params, measured.filter((m) => m.status === 'completed'), nrCpus);
   const spec: SimSpec = { topology, knobs: { ...knobValuesForModel, ...calibration, ...req.knobs }, workload: req.workload, params, kernel: req.kernel ?? facts.kernelRelease };
   let predicted: SimResult | null = null;
   if (!custom) {
@@ -275,6 +285,7 @@ export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest
     predicted = await runSim(spec, { signal: opts.signal, sampleTimes });
   }
   const ok = measured.filter((m) => m.status === 'completed');
+  const predictedPerRun = predicted && BALANCING_WORKLOADS.includes(req.workload) ? await predictPerRun(spec, req, params, measured, nrCpus, opts.signal) : undefined;
   const phaseNames = [...new Set([...Object.keys(predicted?.phases ?? {}), ...ok.flatMap((m) => Object.keys(m.phases))])];
   // Nothing to judge without a completed repetition: no verdicts rather than vacuous ones.
   // Pages outside the workload's region move too with NUMA balancing on (a few: tolerance), and
@@ -292,5 +303,23 @@ export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest
     verdicts: all,
     verdictsByPhase,
     diverged: ok.length > 0 && anyDiverged(all),
+    ...(predictedPerRun ? { predictedPerRun } : {}),
   };
+}
+
+/** Calibration knobs from these runs' own measurements; a knob the user gave is not overridden. */
+function ownCalibration(req: ExperimentRequest, params: WorkloadParams, runs: MeasuredRun[], nrCpus: number): Record<string, string> {
+  return Object.fromEntries(Object.entries(calibrationKnobs(req.workload, params, runs.map((m) => m.result), nrCpus)).filter(([k]) => !(k in req.knobs)));
+}
+
+/** The model again for each completed repetition, calibrated by that repetition alone. */
+async function predictPerRun(spec: SimSpec, req: ExperimentRequest, params: WorkloadParams, measured: MeasuredRun[], nrCpus: number, signal?: AbortSignal): Promise<PredictedRun[]> {
+  const out: PredictedRun[] = [];
+  for (const [i, m] of measured.entries()) {
+    if (m.status !== 'completed') continue;
+    const knobs = ownCalibration(req, params, [m], nrCpus);
+    const r = await runSim({ ...spec, knobs: { ...spec.knobs, ...knobs } }, { signal });
+    out.push({ repetition: i + 1, knobs, phases: r.phases, deltas: r.deltas });
+  }
+  return out;
 }

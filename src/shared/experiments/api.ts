@@ -40,6 +40,13 @@ export const MeasuredRunSchema = ExperimentResultSchema.extend({
   result: z.record(z.string(), z.unknown()).optional(),
 });
 
+export const PredictedRunSchema = z.object({
+  repetition: z.number().int(),
+  knobs: z.record(z.string(), z.string()),
+  phases: z.record(z.string(), z.record(z.string(), z.number())),
+  deltas: z.record(z.string(), z.number()),
+});
+
 export const ExperimentOutcomeSchema = z.object({
   spec: z.object({
     target: z.string(),
@@ -54,6 +61,12 @@ export const ExperimentOutcomeSchema = z.object({
   verdicts: z.array(CounterVerdictSchema),
   verdictsByPhase: z.record(z.string(), z.array(CounterVerdictSchema)),
   diverged: z.boolean(),
+  /**
+   * NUMA-balancing workloads: the model run again for each completed repetition with the CPU
+   * clocks and sweep speed that repetition measured (its own calibration knobs), so a scan that
+   * fell in or out of one run's window is predicted for that run.
+   */
+  predictedPerRun: z.array(PredictedRunSchema).optional(),
 });
 
 export const ExperimentStatusSchema = z.enum(['running', 'completed', 'failed', 'stopped', 'interrupted']);

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { LabResult } from '../../../shared/api/labApi';
 import type { PanelProps } from './registry';
 import { ExperimentForm, INITIAL_EXPERIMENT, parseKnobText } from './experiments/ExperimentForm';
+import { PerRunTable } from './experiments/PerRunTable';
 import { VerdictTable } from './experiments/VerdictTable';
 import { OverlayCharts } from './experiments/OverlayCharts';
 import { CompareView } from './experiments/CompareView';
@@ -113,6 +114,7 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
                 ))}
                 <VerdictTable title="whole run" verdicts={outcome.verdicts} testId="verdicts-total" />
               </div>
+              <PerRunTable outcome={outcome} />
             </>
           )}
         </section>
