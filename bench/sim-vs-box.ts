@@ -6,13 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lab } from '../src/main/lab';
 import { testboxDown, testboxUp } from '../src/main/testbox';
-import { calibrationKnobs } from '../src/main/experiments/calibrate';
-import { simulate } from '../src/sim';
+import { PER_RUN_COUNTERS, perRunRows } from '../src/shared/experiments/perRun';
 
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] || 3);
 const kernels = args.filter((a) => /^6\.\d+$/.test(a));
-const COUNTERS = ['numa_pte_updates', 'numa_huge_pte_updates', 'numa_hint_faults', 'numa_hint_faults_local', 'numa_pages_migrated', 'pgmigrate_success', 'thp_migration_success'];
+const COUNTERS = [...PER_RUN_COUNTERS, 'pgmigrate_success', 'thp_migration_success'];
 const SPECS: Array<{ workload: string; params: Record<string, string> }> = [
   { workload: 'numa-touch', params: { thps: '8', secs: '8' } },
   { workload: 'numa02', params: { size_mib: '256', loops: '40' } },
@@ -35,28 +34,24 @@ async function main() {
         const o = row.outcome;
         console.log(`\n${box.release} · ${s.workload} ${Object.entries(s.params).map(([k, v]) => `${k}=${v}`).join(' ')} · ${reps} reps · ${((Date.now() - t0) / 1000).toFixed(0)} s · model ${o?.predicted?.variant.name} · ${row.status}${row.error ? ` (${row.error})` : ''}`);
         if (!o) continue;
-        // Per repetition: the counters and the CPU time the workload reports (the scan clock).
+        // Per repetition: measured beside the lab's prediction for that repetition's own CPU clocks
+        // (outcome.predictedPerRun), and the clocks the workload reported.
         const ok = o.measured.filter((m) => m.status === 'completed');
-        // and the model calibrated by that repetition alone (its own CPU clocks and sweep speed).
-        const nrCpus = o.spec.topology.nodes.reduce((n, x) => n + x.cpus.length, 0);
-        const perRep: number[][] = [];
-        console.log(`${'rep'.padEnd(4)} ${COUNTERS.slice(0, 5).map((c) => c.replace(/^numa_/, '').padStart(22)).join('')}  (measured / predicted for this rep's CPU clocks)  info`);
-        ok.forEach((m, i) => {
-          const info = (m.result?.info ?? {}) as Record<string, unknown>;
-          const cal = calibrationKnobs(s.workload, o.spec.params, [m.result], nrCpus);
-          const p = simulate({ topology: o.spec.topology, knobs: { 'thp.enabled': 'always', ...o.spec.knobs, ...cal }, workload: s.workload, params: o.spec.params, kernel: o.spec.kernel }).phases.migrate ?? {};
-          perRep.push(COUNTERS.map((c) => p[c] ?? 0));
+        const rows = perRunRows(o, COUNTERS);
+        console.log(`${'rep'.padEnd(4)} ${PER_RUN_COUNTERS.map((c) => c.replace(/^numa_/, '').padStart(22)).join('')}  (measured / predicted for this rep's CPU clocks)  info`);
+        for (const r of rows) {
+          const info = (o.measured[r.repetition - 1]?.result?.info ?? {}) as Record<string, unknown>;
           const cpu = ['elapsed_s', 'move_pages_s', 'cpu_s', 'task_cpu_s', 'thread_cpu_s', 'thread_task_cpu_s'].filter((k) => k in info).map((k) => `${k}=${info[k]}`).join(' ');
-          console.log(`${String(i + 1).padEnd(4)} ${COUNTERS.slice(0, 5).map((c) => `${m.phases.migrate?.[c] ?? 0} / ${p[c] ?? 0}`.padStart(22)).join('')}  ${cpu}`);
-        });
+          console.log(`${String(r.repetition).padEnd(4)} ${r.cells.slice(0, PER_RUN_COUNTERS.length).map((c) => `${c.measured} / ${c.predicted}`.padStart(22)).join('')}  ${cpu}`);
+        }
         console.log(`model knobs from the runs: ${Object.entries(o.spec.knobs).filter(([k]) => k.startsWith('sim.')).map(([k, v]) => `${k}=${v}`).join(' ')}`);
         console.log(`${'counter (migrate phase)'.padEnd(26)} ${'measured min..max'.padStart(20)} ${'mean'.padStart(9)} ${'predicted'.padStart(10)} ${'per-rep pred'.padStart(16)}  in spread  verdict`);
         for (const c of COUNTERS) {
-          const vals = o.measured.filter((m) => m.status === 'completed').map((m) => m.phases.migrate?.[c] ?? 0);
+          const vals = ok.map((m) => m.phases.migrate?.[c] ?? 0);
           const v = o.verdictsByPhase.migrate?.find((x) => x.counter === c);
           const mean = vals.reduce((a, b) => a + b, 0) / Math.max(1, vals.length);
           const pred = o.predicted?.phases.migrate?.[c] ?? 0;
-          const pr = perRep.map((r) => r[COUNTERS.indexOf(c)]!);
+          const pr = rows.map((r) => r.cells.find((x) => x.counter === c)!.predicted);
           const inSpread = pred >= Math.min(...vals) && pred <= Math.max(...vals) ? 'yes' : 'no';
           console.log(`${c.padEnd(26)} ${`${Math.min(...vals)}..${Math.max(...vals)}`.padStart(20)} ${mean.toFixed(1).padStart(9)} ${String(pred).padStart(10)} ${`${Math.min(...pr)}..${Math.max(...pr)}`.padStart(16)}  ${inSpread.padEnd(9)}  ${v?.verdict ?? '—'}`);
         }

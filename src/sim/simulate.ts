@@ -17,7 +17,6 @@ import { Sampler } from './sampler';
 import { auditMemory } from './audit';
 import type { SimBug, SimOptions, SimResult, SimSpec } from './spec';
 import { variantForKernelRelease } from './variants';
-import type { KernelVariant } from './variants';
 import { diffSnapshots } from './vmstat';
 
 const BALANCING_WORKLOADS = new Set(['numa-touch', 'numa01', 'numa02']);
@@ -40,16 +39,9 @@ function validateTopology(spec: SimSpec): void {
   }
 }
 
-/** Facts that changed inside a variant's range of releases, set from the release when one is given. */
-function withReleaseFacts(variant: KernelVariant, kernel: string): KernelVariant {
-  const m = /^(\d+)\.(\d+)/.exec(kernel.trim());
-  if (!m || variant.name !== 'linux-6.3..6.9') return variant;
-  return { ...variant, mapStackNoHugepage: Number(m[1]) * 1000 + Number(m[2]) >= 6007 };
-}
-
 export function simulate(spec: SimSpec, opts: SimOptions = {}): SimResult {
   validateTopology(spec);
-  const variant = withReleaseFacts(variantForKernelRelease(spec.kernel), spec.kernel);
+  const variant = variantForKernelRelease(spec.kernel);
   const wl = workloadSpec(spec.workload);
   if (!wl.simulated) throw new Error(`workload ${wl.name}: measured only, not simulated; allowed for simulation: thp-move, mbind-move, migrate-pages, numa-touch, numa01, numa02`);
   const params = normalizeWorkloadParams(wl.name, spec.params ?? {});

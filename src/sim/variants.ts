@@ -60,7 +60,7 @@ export interface KernelVariant {
    * Before, a glibc thread stack whose top is 2 MiB aligned gets one at its first write (the
    * creator's, of the TCB), split again when the exiting thread's stack is MADV_DONTNEEDed — on
    * the 6.1 box numa02 faulted 129 THPs for a 128-THP region, with one thp_split_pmd at exit.
-   * linux-6.3..6.9 is false; a release 6.7–6.9 given to the simulator sets it.
+   * linux-6.3..6.9 is false; variantForKernelRelease() sets it for a release 6.7–6.9.
    */
   mapStackNoHugepage: boolean;
   /** Tracepoint mm_migrate_pages has nr_split / large_folio_split (Zi Yan, Oct 2023, ~6.7). */
@@ -246,7 +246,8 @@ export function variantForKernelRelease(release: string): KernelVariant {
     throw new Error(`kernel "${release}": releases before 6.1 are not modelled; allowed: 6.1 or later, or a variant (${VARIANT_NAMES.join(', ')})`);
   }
   if (v <= 6002) return VARIANTS['linux-6.1'];
-  if (v <= 6009) return VARIANTS['linux-6.3..6.9'];
+  // A fact that changed inside this range: MAP_STACK implies VM_NOHUGEPAGE from 6.7 on.
+  if (v <= 6009) return { ...VARIANTS['linux-6.3..6.9'], mapStackNoHugepage: v >= 6007 };
   if (v <= 6011) return VARIANTS['linux-6.10..6.11'];
   return VARIANTS['linux-6.12+'];
 }

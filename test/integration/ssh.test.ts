@@ -11,6 +11,7 @@ import { REDACTED } from '../../src/main/hosts/transcript';
 import type { HostStatus } from '../../src/main/hosts/hostSession';
 import { addTempUser, removeSshd, startSshd, type Sshd } from './sshd';
 import { lockMachineKnobs } from '../support/knobGuard';
+import { until } from '../support/until';
 
 // The ssh transport against a real Debian sshd on 127.0.0.1 (its own key, port and config; see
 // sshd.ts). The lab reaches it through the system ssh client with NUMA_LAB_SSH_CONFIG.
@@ -42,16 +43,6 @@ afterAll(async () => {
 });
 
 const rootTarget = () => `ssh://root@127.0.0.1:${sshd.port}`;
-
-async function until<T>(what: string, f: () => T | undefined | false, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function stable(f: any) {
   // What may differ between two probes a second apart: the target, the time, free memory.

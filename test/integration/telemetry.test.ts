@@ -9,6 +9,7 @@ import { RunWriter } from '../../src/main/telemetry/runWriter';
 import { TelemetryRepo } from '../../src/main/store/telemetryRepo';
 import { openDb } from '../../src/main/store/store';
 import { exportRun } from '../../src/main/telemetry/exportRun';
+import { until } from '../support/until';
 
 // Real sampling of this machine through a real pty, into a real SQLite file.
 const dir = mkdtempSync(join(tmpdir(), 'numalab-telemetry-'));
@@ -48,16 +49,6 @@ afterAll(async () => {
   await lab?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function until<T>(what: string, f: () => T | undefined | false, timeoutMs = 15000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('sampling this machine at 10 Hz', () => {
   it('stores thp_fault_alloc rising by at least the THPs a workload faulted, and a /dev/kmsg BUG line as an event', async () => {

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Lab } from '../../src/main/lab';
 import { repoRoot } from '../../src/main/repoRoot';
+import { until } from '../support/until';
 
 // The lab (the real CLI, a child process) samples this machine into a temp db and is killed -9
 // mid-run: every sample older than one second must be in the file, and the next lab to open the
@@ -20,16 +21,6 @@ function monotonicNow(): number {
   return Number(m![1]) / 1e9;
 }
 
-async function until<T>(what: string, f: () => T | undefined | false, timeoutMs = 20000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('kill -9 of the lab mid-run', () => {
   it('keeps every sample older than 1 s and marks the run interrupted at the next start', async () => {
     const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'numa-lab.mjs'), 'sample', 'local', '--rate', '10', '--duration', '60s', '--db', dbPath], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -37,7 +28,7 @@ describe('kill -9 of the lab mid-run', () => {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const exited = new Promise<void>((r) => child.on('exit', () => r()));
-    const runId = Number((await until('the run id', () => /run (\d+): sampling/.exec(out) ?? undefined))[1]);
+    const runId = Number((await until('the run id', () => /run (\d+): sampling/.exec(out) ?? undefined, 20_000))[1]);
     const ro = () => new Database(dbPath, { readonly: true, fileMustExist: true });
     await until('2.5 s of stored samples', () => {
       if (!existsSync(dbPath)) return false;
@@ -47,7 +38,7 @@ describe('kill -9 of the lab mid-run', () => {
       } finally {
         db.close();
       }
-    });
+    }, 20_000);
     const killedAt = monotonicNow();
     child.kill('SIGKILL');
     await exited;

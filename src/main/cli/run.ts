@@ -4,6 +4,7 @@ import { keyValues, PARAM_FLAGS, parseIntFlag } from './specFlags';
 import { labFromFlags } from './labFromFlags';
 import type { ExperimentOutcome, MeasuredRun } from '../experiments/runExperiment';
 import type { CounterVerdict } from '../../shared/experiments/verdict';
+import { PER_RUN_COUNTERS, perRunRows } from '../../shared/experiments/perRun';
 
 /** `numa-lab run`: the lab's main job from a script — measure, predict, compare. Exit 3 = diverged. */
 export const runCommand: CliCommand = {
@@ -97,16 +98,12 @@ export function runJson(o: ExperimentOutcome) {
   };
 }
 
-/** The NUMA-balancing counters per repetition: measured / predicted for that run's own CPU clocks. */
-export const PER_RUN_COUNTERS = ['numa_pte_updates', 'numa_huge_pte_updates', 'numa_hint_faults', 'numa_hint_faults_local', 'numa_pages_migrated'];
-
+/** Per repetition, phase migrate: measured / predicted for that run's own CPU clocks. */
 export function formatPerRun(o: ExperimentOutcome): string {
-  const rows = o.predictedPerRun ?? [];
   const head = `${'rep'.padEnd(4)}${PER_RUN_COUNTERS.map((c) => c.replace(/^numa_/, '').padStart(22)).join('')}`;
-  const lines = rows.map((p) => {
-    const m = o.measured[p.repetition - 1]?.phases.migrate ?? {};
-    const cells = PER_RUN_COUNTERS.map((c) => `${m[c] ?? 0} / ${p.phases.migrate?.[c] ?? 0}`.padStart(22));
-    return `${String(p.repetition).padEnd(4)}${cells.join('')}  ${Object.entries(p.knobs).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+  const lines = perRunRows(o).map((r) => {
+    const cells = r.cells.map((c) => `${c.measured} / ${c.predicted}`.padStart(22));
+    return `${String(r.repetition).padEnd(4)}${cells.join('')}  ${Object.entries(r.knobs).map(([k, v]) => `${k}=${v}`).join(' ')}`;
   });
   return [head, ...lines].join('\n');
 }

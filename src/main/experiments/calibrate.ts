@@ -13,23 +13,19 @@ import type { WorkloadParams } from '../../shared/workloads';
  * Each is the mean over the given results; a knob is left out when nothing can be derived.
  */
 export function calibrationKnobs(workload: string, params: WorkloadParams, results: Array<Record<string, unknown> | undefined>, nrCpus: number): Record<string, string> {
-  const infos = results.map((r) => (r?.info ?? {}) as Record<string, unknown>);
-  const mean = (f: (i: Record<string, unknown>) => number): number | undefined => {
-    const xs = infos.map(f).filter((x) => Number.isFinite(x) && x >= 0);
-    return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined;
-  };
+  const infos = results.map(infoOf);
   const out: Record<string, string> = {};
   const round = (x: number, d: number) => String(Math.round(x * 10 ** d) / 10 ** d);
   if (workload === 'numa01' || workload === 'numa02') {
     const rate = calibratedBzeroRate(workload, params, results, nrCpus);
     if (rate) out['sim.bzero_mib_per_sec'] = String(rate);
-    const pre = mean((i) => (Number(i.thread_task_cpu_s) - Number(i.thread_cpu_s)) * 1000);
-    const share = mean((i) => Number(i.thread_cpu_s) / Number(i.elapsed_s));
+    const pre = meanOf(infos, (i) => (Number(i.thread_task_cpu_s) - Number(i.thread_cpu_s)) * 1000);
+    const share = meanOf(infos, (i) => Number(i.thread_cpu_s) / Number(i.elapsed_s));
     if (pre !== undefined) out['sim.prewindow_cpu_ms'] = round(pre, 1);
     if (share !== undefined && share > 0) out['sim.cpu_share'] = round(Math.min(1, share), 4);
   } else if (workload === 'numa-touch') {
-    const pre = mean((i) => (Number(i.task_cpu_s) - Number(i.cpu_s)) * 1000);
-    const share = mean((i) => Number(i.cpu_s) / Number(i.move_pages_s));
+    const pre = meanOf(infos, (i) => (Number(i.task_cpu_s) - Number(i.cpu_s)) * 1000);
+    const share = meanOf(infos, (i) => Number(i.cpu_s) / Number(i.move_pages_s));
     if (pre !== undefined) out['sim.prewindow_cpu_ms'] = round(pre, 1);
     if (share !== undefined && share > 0) out['sim.cpu_share'] = round(Math.min(1, share), 4);
   }
@@ -39,11 +35,8 @@ export function calibrationKnobs(workload: string, params: WorkloadParams, resul
 /** The sweep rate (MiB/s per thread) numa01/numa02 measured: undefined when nothing can be derived. */
 export function calibratedBzeroRate(workload: string, params: WorkloadParams, results: Array<Record<string, unknown> | undefined>, nrCpus: number): number | undefined {
   if (workload !== 'numa01' && workload !== 'numa02') return undefined;
-  const elapsed = results
-    .map((r) => Number((r?.info as Record<string, unknown> | undefined)?.elapsed_s))
-    .filter((x) => Number.isFinite(x) && x > 0);
-  if (!elapsed.length) return undefined;
-  const mean = elapsed.reduce((a, b) => a + b, 0) / elapsed.length;
+  const mean = meanOf(results.map(infoOf), (i) => Number(i.elapsed_s), (x) => x > 0);
+  if (mean === undefined) return undefined;
   const size = Number(params.size_mib);
   const loops = Number(params.loops);
   const threads = Number(params.threads) || (workload === 'numa01' ? Math.max(1, Math.floor(nrCpus / 2)) : nrCpus);
@@ -51,4 +44,14 @@ export function calibratedBzeroRate(workload: string, params: WorkloadParams, re
   const perThreadMiB = workload === 'numa01' ? size * loops : (size / threads) * loops;
   const rate = perThreadMiB / mean;
   return Number.isFinite(rate) && rate > 0 ? Math.round(rate) : undefined;
+}
+
+function infoOf(result: Record<string, unknown> | undefined): Record<string, unknown> {
+  return (result?.info ?? {}) as Record<string, unknown>;
+}
+
+/** Mean of f over the results where it is a finite number passing `keep` (≥ 0 by default). */
+function meanOf(infos: Array<Record<string, unknown>>, f: (i: Record<string, unknown>) => number, keep: (x: number) => boolean = (x) => x >= 0): number | undefined {
+  const xs = infos.map(f).filter((x) => Number.isFinite(x) && keep(x));
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined;
 }

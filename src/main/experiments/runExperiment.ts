@@ -273,8 +273,9 @@ export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest
 
   // Model inputs of the run itself (sweep speed, CPU time before and during the window), measured
   // by the workload; a knob the user gave wins.
+  const ok = measured.filter((m) => m.status === 'completed');
   const nrCpus = facts.nodes.reduce((n, x) => n + x.cpus.length, 0);
-  const calibration = ownCalibration(req, params, measured.filter((m) => m.status === 'completed'), nrCpus);
+  const calibration = ownCalibration(req, params, ok, nrCpus);
   const spec: SimSpec = { topology, knobs: { ...knobValuesForModel, ...calibration, ...req.knobs }, workload: req.workload, params, kernel: req.kernel ?? facts.kernelRelease };
   let predicted: SimResult | null = null;
   if (!custom) {
@@ -284,8 +285,7 @@ export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest
     const sampleTimes = Array.from({ length: 301 }, (_, i) => (horizon * i) / 300);
     predicted = await runSim(spec, { signal: opts.signal, sampleTimes });
   }
-  const ok = measured.filter((m) => m.status === 'completed');
-  const predictedPerRun = predicted && BALANCING_WORKLOADS.includes(req.workload) ? await predictPerRun(spec, req, params, measured, nrCpus, opts.signal) : undefined;
+  const predictedPerRun = predicted && BALANCING_WORKLOADS.includes(req.workload) ? await predictPerRun(spec, predicted, calibration, req, params, measured, nrCpus, opts.signal) : undefined;
   const phaseNames = [...new Set([...Object.keys(predicted?.phases ?? {}), ...ok.flatMap((m) => Object.keys(m.phases))])];
   // Nothing to judge without a completed repetition: no verdicts rather than vacuous ones.
   // Pages outside the workload's region move too with NUMA balancing on (a few: tolerance), and
@@ -312,13 +312,26 @@ function ownCalibration(req: ExperimentRequest, params: WorkloadParams, runs: Me
   return Object.fromEntries(Object.entries(calibrationKnobs(req.workload, params, runs.map((m) => m.result), nrCpus)).filter(([k]) => !(k in req.knobs)));
 }
 
-/** The model again for each completed repetition, calibrated by that repetition alone. */
-async function predictPerRun(spec: SimSpec, req: ExperimentRequest, params: WorkloadParams, measured: MeasuredRun[], nrCpus: number, signal?: AbortSignal): Promise<PredictedRun[]> {
+/**
+ * The model again for each completed repetition, calibrated by that repetition alone. A repetition
+ * whose knobs are those of the whole experiment (a single one) reuses its prediction.
+ */
+async function predictPerRun(
+  spec: SimSpec,
+  predicted: SimResult,
+  calibration: Record<string, string>,
+  req: ExperimentRequest,
+  params: WorkloadParams,
+  measured: MeasuredRun[],
+  nrCpus: number,
+  signal?: AbortSignal,
+): Promise<PredictedRun[]> {
+  const same = (a: Record<string, string>, b: Record<string, string>) => Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
   const out: PredictedRun[] = [];
   for (const [i, m] of measured.entries()) {
     if (m.status !== 'completed') continue;
     const knobs = ownCalibration(req, params, [m], nrCpus);
-    const r = await runSim({ ...spec, knobs: { ...spec.knobs, ...knobs } }, { signal });
+    const r = same(knobs, calibration) ? predicted : await runSim({ ...spec, knobs: { ...spec.knobs, ...knobs } }, { signal });
     out.push({ repetition: i + 1, knobs, phases: r.phases, deltas: r.deltas });
   }
   return out;
