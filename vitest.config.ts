@@ -1,4 +1,6 @@
 import { defineConfig } from 'vitest/config';
+import { testHomeEnv } from './test/support/testHome';
+import { fileURLToPath } from 'node:url';
 
 // One run for everything `npm test` checks: unit tests beside the code (src/**), integration
 // tests on this machine's real pty, /sys and SQLite (test/integration), the virtual NUMA box
@@ -13,5 +15,7 @@ export default defineConfig({
     // Puts this machine's THP/NUMA knobs back as they were before the run, whatever the tests did.
     globalSetup: ['test/support/knobsGlobalSetup.ts'],
     reporters: ['default'],
+    // A clean HOME for every shell a test starts (see test/support/testHome.ts).
+    env: testHomeEnv(fileURLToPath(new URL('.', import.meta.url))),
   },
 });

@@ -50,7 +50,11 @@ for (const pass of passes) {
   if (existsSync(report)) {
     const r = JSON.parse(readFileSync(report, 'utf8'));
     passed += r.numPassedTests ?? 0;
-    failed += (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0);
+    // Failed tests, plus files that failed without a failing test (an import or hook error).
+    failed += r.numFailedTests ?? 0;
+    for (const file of r.testResults ?? []) {
+      if (file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed')) failed += 1;
+    }
     skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   } else {
     failed += 1;
