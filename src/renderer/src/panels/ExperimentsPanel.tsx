@@ -134,7 +134,7 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
           </thead>
           <tbody>
             {list.map((x) => (
-              <tr key={x.id} className="clickable" onClick={() => void open(x.id)}>
+              <tr key={x.id} className="clickable" data-testid={`exp-row-${x.id}`} onClick={() => void open(x.id)}>
                 <td>{x.id}</td>
                 <td>{x.target}</td>
                 <td>{x.kernel ?? '—'}</td>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LabApi } from '../../../../shared/api/labApi';
+import { phaseMarkers } from '../../../../shared/experiments/phaseMarkers';
 
 /** Counters overlaid measured (solid) vs predicted (dashed); one chart each, never summed across units. */
 const OVERLAY = ['pgmigrate_success', 'thp_migration_success', 'thp_migration_split', 'thp_fault_alloc', 'numa_pages_migrated', 'numa_hint_faults', 'numa_pte_updates'];
@@ -35,6 +36,7 @@ export function OverlayCharts({ lab, runId, predicted }: { lab: LabApi; runId: n
         m?.t.forEach((t, i) => rows.push({ t, measured: m.y[i] }));
         predicted?.t.forEach((t, i) => rows.push({ t: t + offset, predicted: predicted.counters[c]?.[i] ?? 0 }));
         rows.sort((a, b) => a.t - b.t);
+        const markers = phaseMarkers(phases, rows.length ? rows.at(-1)!.t - rows[0]!.t : 0);
         return (
           <div className="chart" key={c}>
             <div className="chart-title">
@@ -47,8 +49,8 @@ export function OverlayCharts({ lab, runId, predicted }: { lab: LabApi; runId: n
                 <YAxis stroke="#8494a7" width={60} />
                 <Tooltip contentStyle={{ background: '#111821', border: '1px solid #223042' }} />
                 <Legend />
-                {phases.map((p, i) => (
-                  <ReferenceLine key={i} x={p.t} stroke="#3d5166" strokeDasharray="2 2" label={{ value: p.text, fill: '#8494a7', fontSize: 10, position: 'insideTopLeft' }} />
+                {markers.map((p) => (
+                  <ReferenceLine key={p.t} x={p.t} stroke="#3d5166" strokeDasharray="2 2" label={{ value: p.label, fill: '#8494a7', fontSize: 10, position: 'insideTopLeft' }} />
                 ))}
                 <Line dataKey="measured" name="measured" stroke="#5fb3ff" dot={false} connectNulls isAnimationActive={false} />
                 <Line dataKey="predicted" name="predicted" stroke="#ffb45f" strokeDasharray="6 3" dot={false} connectNulls isAnimationActive={false} />

@@ -28,7 +28,7 @@ export function VerdictTable({ title, verdicts, testId }: { title: string; verdi
               <td className="num">{v.difference.toLocaleString('en-US')}</td>
               <td className={`verdict v-${v.verdict.replace(/\s+/g, '-')}`}>
                 {v.verdict}
-                {v.verdict === 'within tolerance' ? ` (±${v.allowed})` : ''}
+                {v.verdict === 'within tolerance' ? ` (±${Number.isInteger(v.allowed) ? v.allowed : v.allowed.toFixed(1)})` : ''}
               </td>
             </tr>
           ))}
