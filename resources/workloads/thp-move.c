@@ -149,6 +149,11 @@ static void pin_to_node(long node)
 	if (sched_setaffinity(0, sizeof set, &set)) die(3, "sched_setaffinity: %s", strerror(errno));
 }
 
+/* A page of .data (initialised, so not .bss) and one of the main thread's TLS block (a static
+ * binary sbrk()s it at start-up: the first heap pages): where start-up wrote them (image_nodes). */
+static volatile int image_probe = 1;
+static __thread int image_tls_probe = 1;
+
 static volatile sig_atomic_t released;
 static void on_usr1(int sig) { (void)sig; released = 1; }
 
@@ -263,6 +268,18 @@ static long smaps_kb(const char *field, uintptr_t lo, uintptr_t hi)
 
 int main(int argc, char **argv)
 {
+	/* Where exec and start-up put the process's own pages, before it pins itself: the arguments at
+	 * the stack's top (written by execve() on the CPU it ran on), main's stack frame, a page of
+	 * .data and the main thread's TLS block (a static binary sbrk()s it: the first heap pages),
+	 * the last three written after exec, wherever sched_exec() moved it. Whether NUMA balancing's
+	 * first scan finds them remote in the window depends on it (sim.image_nodes). */
+	int image_nodes[4] = { -1, -1, -1, -1 };
+	{
+		const void *at[4] = { argv[0], image_nodes, (const void *)&image_probe, &image_tls_probe };
+		void *pages[4];
+		for (int i = 0; i < 4; i++) pages[i] = (void *)((uintptr_t)at[i] & ~(uintptr_t)(PAGE - 1));
+		if (syscall(SYS_move_pages, 0, 4UL, pages, NULL, image_nodes, 0) < 0) image_nodes[0] = image_nodes[1] = image_nodes[2] = image_nodes[3] = -1;
+	}
 	struct params p;
 	parse(argc, argv, &p);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -364,7 +381,7 @@ int main(int argc, char **argv)
 	print_tally(&after);
 	/* cpu_s: CPU time inside the migrate window; task_cpu_s: the process's CPU time from exec to
 	 * the window's end (the runtime task_tick_numa() compares with node_stamp). */
-	printf(", \"info\": {\"setup_s\": %.4f, \"move_pages_s\": %.4f, \"cpu_s\": %.4f, \"task_cpu_s\": %.4f, \"rss_kb_after_fault\": %ld, \"anonhuge_kb_after_fault\": %ld, \"rss_kb\": %ld, \"anonhuge_kb\": %ld}}\n",
-	       setup_s, move_s, cpu_end - cpu_start, cpu_end, rss_fault, huge_fault, smaps_kb("Rss", lo, hi), smaps_kb("AnonHugePages", lo, hi));
+	printf(", \"info\": {\"setup_s\": %.4f, \"move_pages_s\": %.4f, \"cpu_s\": %.4f, \"task_cpu_s\": %.4f, \"image_nodes\": [%d, %d, %d, %d], \"rss_kb_after_fault\": %ld, \"anonhuge_kb_after_fault\": %ld, \"rss_kb\": %ld, \"anonhuge_kb\": %ld}}\n",
+	       setup_s, move_s, cpu_end - cpu_start, cpu_end, image_nodes[0], image_nodes[1], image_nodes[2], image_nodes[3], rss_fault, huge_fault, smaps_kb("Rss", lo, hi), smaps_kb("AnonHugePages", lo, hi));
 	return ret < 0 ? 3 : 0;
 }

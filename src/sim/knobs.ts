@@ -38,6 +38,13 @@ export interface SimKnobs {
    * sampler or other tasks share the CPU. Experiments calibrate it from `cpu_s / window`.
    */
   cpuShare: number;
+  /**
+   * Model-only: where exec and start-up put an exec'd workload's own pages, per kind: the
+   * arguments at the stack's top (written by execve()), main's stack frame, .data, and the TLS
+   * block at the heap's start. null = all on the workload's `from` node. Experiments read it from
+   * the workload (thp-move's `image_nodes`); the knob takes one node for all or four, `a,f,d,t`.
+   */
+  imageNodes: ImageNodes | null;
   /** Model-only: node memory the kernel itself keeps, MiB per node. */
   reservedMibPerNode: number;
   /** Model-only: run deferred_split_scan() (memory-pressure shrinker) at the end of the setup phase. */
@@ -62,6 +69,7 @@ const KEY_SUFFIXES: Record<KnobKey, string[]> = {
   bzeroMibPerSec: ['sim.bzero_mib_per_sec'],
   prewindowCpuMs: ['sim.prewindow_cpu_ms'],
   cpuShare: ['sim.cpu_share'],
+  imageNodes: ['sim.image_nodes'],
   reservedMibPerNode: ['sim.reserved_mib_per_node'],
   shrinkAfterSetup: ['sim.shrink_after_setup'],
 };
@@ -84,9 +92,32 @@ export function defaultKnobs(): SimKnobs {
     bzeroMibPerSec: 2048,
     prewindowCpuMs: null,
     cpuShare: 1,
+    imageNodes: null,
     reservedMibPerNode: 64,
     shrinkAfterSetup: false,
   };
+}
+
+/** Where an exec'd process's start-up pages are (sim.image_nodes). */
+export interface ImageNodes {
+  /** The arguments and environment at the stack's top, written by execve(). */
+  args: number;
+  /** main()'s stack frame. */
+  frame: number;
+  /** The binary's .data (and, on 6.12, the small VMA below it). */
+  data: number;
+  /** The main thread's TLS block: the first pages of the brk heap of a static binary. */
+  tls: number;
+}
+
+function imageNodes(name: string, v: unknown): ImageNodes {
+  const parts = (Array.isArray(v) ? v.map(String) : String(v).split(',')).map((x) => x.trim());
+  const ids = parts.map(Number);
+  if ((parts.length !== 1 && parts.length !== 4) || ids.some((n, i) => parts[i] === '' || !Number.isInteger(n) || n < 0 || n > 1023)) {
+    throw new Error(`knob ${name}: given "${String(v)}"; allowed: a node id, or four (args,frame,data,tls) separated by commas, e.g. 0,0,1,1`);
+  }
+  const [args, frame = args, data = args, tls = args] = ids as [number, ...number[]];
+  return { args, frame, data, tls };
 }
 
 function bracketed(v: string): string {
@@ -163,6 +194,9 @@ export function normalizeKnobs(raw: Record<string, unknown> | undefined, default
         break;
       case 'cpuShare':
         k.cpuShare = num(name, v, 0.01, 1);
+        break;
+      case 'imageNodes':
+        k.imageNodes = imageNodes(name, v);
         break;
       case 'reservedMibPerNode':
         k.reservedMibPerNode = num(name, v, 0, 1e7);

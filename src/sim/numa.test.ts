@@ -3,12 +3,14 @@
  * and the scan timing the ground truth implies.
  */
 import { describe, expect, it } from 'vitest';
-import { PROCESS_IMAGE } from './process_image';
+import { numaTouchOwnPages } from './process_image';
+import { variantForKernelRelease } from './variants';
 import { d, sim } from './test_helpers';
 
-// The workload's own data/stack pages (process_image.ts): on the first scan after the task moved
-// away from them they add `remotePages` PTE updates, `hotPages` hint faults and migrations.
-const IMG = PROCESS_IMAGE;
+// The workload's own pages (process_image.ts): with the process exec'd on `from` (the default),
+// the first scan in the window updates `updated` of them and `faulted` fault (and migrate).
+const own = (thps: number, unmap = 0, kernel = 'linux-6.1') =>
+  numaTouchOwnPages(thps * (512 - Math.round(unmap * 512)), true, variantForKernelRelease(kernel).execImageExtraPages);
 
 describe('v5-posted vs merged on the NUMA-balancing path (numa-touch, unmap=0.5)', () => {
   it('v5-posted: one partially mapped THP alone on migratepages → BUG_ON in migrate_misplaced_folio', () => {
@@ -28,13 +30,13 @@ describe('v5-posted vs merged on the NUMA-balancing path (numa-touch, unmap=0.5)
     const r = sim('linux-6.10..6.11', 'numa-touch', { thps: 1, unmap: 0.5, secs: 8 });
     expect(r.bug).toBeNull();
     expect(r.phases.migrate).toMatchObject({
-      numa_hint_faults: 1 + IMG.hotPages,
+      numa_hint_faults: 1 + own(1, 0.5, 'linux-6.10..6.11').faulted,
       thp_split_page: 1,
       thp_migration_split: 1,
       thp_migration_fail: 1,
-      numa_pages_migrated: 512 + IMG.hotPages,
-      pgmigrate_success: 512 + IMG.hotPages,
-      numa_pte_updates: 256 + IMG.remotePages,
+      numa_pages_migrated: 512 + own(1, 0.5, 'linux-6.10..6.11').faulted,
+      pgmigrate_success: 512 + own(1, 0.5, 'linux-6.10..6.11').faulted,
+      numa_pte_updates: 256 + own(1, 0.5, 'linux-6.10..6.11').updated,
     });
   });
 
@@ -49,9 +51,9 @@ describe('v5-posted vs merged on the NUMA-balancing path (numa-touch, unmap=0.5)
     for (const kernel of ['linux-6.1', 'linux-6.3..6.9']) {
       const r = sim(kernel, 'numa-touch', { thps: 2, unmap: 0.5 });
       // only the process's own pages: none of the THPs' 512 subpages
-      expect(d(r.phases.migrate, 'numa_pte_updates')).toBe(IMG.remotePages);
-      expect(d(r.phases.migrate, 'numa_hint_faults')).toBe(IMG.hotPages);
-      expect(d(r.phases.migrate, 'numa_pages_migrated')).toBe(IMG.hotPages);
+      expect(d(r.phases.migrate, 'numa_pte_updates')).toBe(own(2, 0.5, kernel).updated);
+      expect(d(r.phases.migrate, 'numa_hint_faults')).toBe(own(2, 0.5, kernel).faulted);
+      expect(d(r.phases.migrate, 'numa_pages_migrated')).toBe(own(2, 0.5, kernel).faulted);
       expect(r.bug).toBeNull();
     }
   });
@@ -71,11 +73,11 @@ describe('scan timing (task_tick_numa / task_numa_work / update_task_scan_period
           const r = sim(kernel, 'numa-touch', { thps: n, secs: 8 }, { 'sim.prewindow_cpu_ms': pre, 'sim.cpu_share': share });
           const m = r.phases.migrate!;
           expect(d(m, 'numa_huge_pte_updates')).toBe(scans * n);
-          expect(d(m, 'numa_pte_updates')).toBe(scans * n * 512 + IMG.remotePages);
-          expect(d(m, 'numa_hint_faults')).toBe(scans * n + IMG.hotPages);
+          expect(d(m, 'numa_pte_updates')).toBe(scans * n * 512 + own(n, 0, kernel).updated);
+          expect(d(m, 'numa_hint_faults')).toBe(scans * n + own(n, 0, kernel).faulted);
           expect(d(m, 'numa_hint_faults_local')).toBe((scans - 1) * n);
           expect(d(m, 'thp_migration_success')).toBe(n);
-          expect(d(m, 'numa_pages_migrated')).toBe(n * 512 + IMG.hotPages);
+          expect(d(m, 'numa_pages_migrated')).toBe(n * 512 + own(n, 0, kernel).faulted);
         }
       }
     }
@@ -111,9 +113,9 @@ describe('scan timing (task_tick_numa / task_numa_work / update_task_scan_period
   it('base pages: each page faults once per scan, migrated pages are skipped later (target_node)', () => {
     const r = sim('linux-6.1', 'numa-touch', { thps: 2, thp: 0, secs: 8 });
     const m = r.phases.migrate!;
-    expect(d(m, 'numa_pte_updates')).toBe(1024 + IMG.remotePages);
-    expect(d(m, 'numa_pages_migrated')).toBe(1024 + IMG.hotPages);
-    expect(d(m, 'numa_hint_faults')).toBe(1024 + IMG.hotPages);
+    expect(d(m, 'numa_pte_updates')).toBe(1024 + own(2).updated);
+    expect(d(m, 'numa_pages_migrated')).toBe(1024 + own(2).faulted);
+    expect(d(m, 'numa_hint_faults')).toBe(1024 + own(2).faulted);
   });
 });
 
@@ -129,5 +131,63 @@ describe('numa01 / numa02 run and stay consistent', () => {
   it('numa02: slices first-touched locally, little to migrate', () => {
     const r = sim('linux-6.1', 'numa02', { size_mib: 64, loops: 20 });
     expect(d(r.deltas, 'numa_pages_migrated')).toBe(0);
+  });
+});
+
+describe("the workload's own pages (thp-move as numa-touch, traced on the 6.1 box)", () => {
+  it('its move_pages() arrays: all updated by the first scan, the pages of addrs and status fault at the window\'s end', () => {
+    // Traced (kprobes on change_prot_numa and numa_migrate_prep, exec'd on the window's node):
+    // PTE updates outside the region / one-page hint faults, thps=1, 2, 4, 8.
+    expect(numaTouchOwnPages(512, false)).toEqual({ updated: 4, faulted: 3 });
+    expect(numaTouchOwnPages(1024, false)).toEqual({ updated: 6, faulted: 5 });
+    expect(numaTouchOwnPages(2048, false)).toEqual({ updated: 10, faulted: 8 });
+    expect(numaTouchOwnPages(4096, false)).toEqual({ updated: 18, faulted: 14 });
+    // exec'd on `from`: the start-up's stack, data and heap pages are remote too (+8 / +6)
+    expect(numaTouchOwnPages(4096, true)).toEqual({ updated: 26, faulted: 20 });
+  });
+
+  it('sim.image_nodes: a process that started on the node it then runs on sees only the arrays', () => {
+    for (const kernel of ['linux-6.1', 'linux-6.12+']) {
+      const at = (nodes: string) => sim(kernel, 'numa-touch', { thps: 2, secs: 3 }, { 'sim.image_nodes': nodes }).phases.migrate!;
+      const remote = at('0');
+      const local = at('1');
+      expect(d(local, 'numa_pte_updates')).toBe(1024 + 6);
+      expect(d(local, 'numa_hint_faults')).toBe(2 + 5);
+      expect(d(local, 'numa_pages_migrated')).toBe(1024 + 5);
+      // exec'd on `from`: 8 more updates and 6 more faults (6.1), 11 and 9 (6.12: its extra 3-page VMA)
+      const extra = kernel === 'linux-6.12+' ? 3 : 0;
+      expect(d(remote, 'numa_pte_updates') - d(local, 'numa_pte_updates')).toBe(8 + extra);
+      expect(d(remote, 'numa_hint_faults') - d(local, 'numa_hint_faults')).toBe(6 + extra);
+      expect(at('0,0,0,0')).toEqual(remote);
+      // execve() on the other node, the rest after sched_exec() on this one: the 2 argument pages
+      // at the stack's top are remote (traced: 1034/8 against 1030/7 and 1038/13)
+      const split = at('0,1,1,1');
+      expect(d(split, 'numa_pte_updates') - d(local, 'numa_pte_updates')).toBe(2);
+      expect(d(split, 'numa_hint_faults') - d(local, 'numa_hint_faults')).toBe(2);
+    }
+    expect(() => sim('linux-6.1', 'numa-touch', { thps: 2 }, { 'sim.image_nodes': '0,0,5,0' })).toThrow(/knob sim.image_nodes: given node 5; allowed: nodes of the topology \(0, 1\)/);
+    expect(() => sim('linux-6.1', 'numa-touch', { thps: 2 }, { 'sim.image_nodes': '0,1' })).toThrow(/a node id, or four \(args,frame,data,tls\)/);
+    expect(() => sim('linux-6.1', 'numa-touch', { thps: 2 }, { 'sim.image_nodes': '0.5' })).toThrow(/a node id, or four/);
+  });
+});
+
+describe('numa01/numa02: the forked children\'s own pages (traced on the boxes)', () => {
+  // A run whose first scan falls well inside the window (clocks of runs measured on the boxes).
+  const numa02 = (kernel: string) => sim(kernel, 'numa02', { size_mib: 256, loops: 40 }, { 'sim.bzero_mib_per_sec': 3018, 'sim.prewindow_cpu_ms': 176, 'sim.cpu_share': 0.7824 }).phases.migrate!;
+  const numa01 = (kernel: string) => sim(kernel, 'numa01', { size_mib: 256, loops: 10 }, { 'sim.bzero_mib_per_sec': 2708, 'sim.prewindow_cpu_ms': 482, 'sim.cpu_share': 0.8 }).phases.migrate!;
+
+  it('numa02: PTE updates and hint faults as every normal run on the box measured them', () => {
+    // one-page faults: each worker's stack top, a shared heap page, main's 2 pages after
+    // pthread_join(); 6.12 also the 2 pages of its extra small VMA; 6.1's first stack is a THP
+    expect([d(numa02('linux-6.1'), 'numa_pte_updates'), d(numa02('linux-6.1'), 'numa_hint_faults')]).toEqual([61958, 125]);
+    expect([d(numa02('linux-6.12+'), 'numa_pte_updates'), d(numa02('linux-6.12+'), 'numa_hint_faults')]).toEqual([61450, 127]);
+  });
+
+  it('numa01: two processes, the same pages each', () => {
+    expect([d(numa01('linux-6.1'), 'numa_pte_updates'), d(numa01('linux-6.1'), 'numa_hint_faults')]).toEqual([128008, 256]);
+    expect([d(numa01('linux-6.12+'), 'numa_pte_updates'), d(numa01('linux-6.12+'), 'numa_hint_faults')]).toEqual([126992, 260]);
+    // every thread beside its main: every fault local, nothing migrated
+    expect(d(numa01('linux-6.12+'), 'numa_hint_faults_local')).toBe(260);
+    expect(d(numa01('linux-6.12+'), 'numa_pages_migrated')).toBe(0);
   });
 });

@@ -10,44 +10,115 @@
  * 256 − 2×8 = 240 MiB of it per pass: the 120 (not 128) numa_huge_pte_updates measured on the
  * virtual NUMA box.
  *
- * The small-page numbers come from the box (Debian 6.1, kprobes on change_prot_numa() and
- * task_numa_fault() during `thp-move method=touch thps=8`): the first scan updated 15 base pages
- * outside the region (ret=15 on the data/heap VMA), 12 of them faulted again in the touch loop
- * (12 one-page hint faults, each migrated), later scans updated none there (the pages had moved
- * to the task's node, which a single-threaded task's scan skips).
+ * The small-page numbers come from the box (Debian 6.1, kprobes on change_prot_numa() — PTEs
+ * updated per VMA — and numa_migrate_prep() — each hint fault's address and VMA), below per kind
+ * of process: an exec'd thp-move (numa-touch) and a forked numa01/numa02 child.
  */
 import { handleAnonWriteFault } from './fault';
 import type { Kernel } from './kernel';
 import { madviseDontneed } from './madvise';
 import type { Mm, Vma } from './mm';
+import type { ImageNodes } from './knobs';
 import type { AccessPattern, Task } from './sched_numa';
+import { PAGE_SIZE } from './constants';
 
-/** The data/bss/heap VMA: 132 KiB, the initial brk arena of a static glibc binary. */
-const DATA_VMA_PAGES = 33;
 /**
- * Pages of it resident and writable-private when the window begins, and of those, pages the
- * workload's loop keeps touching (globals, stdio, the hold's signal handling). Measured on the
- * box as the lab runs thp-move method=touch (hold=1): 18–27 base-page PTE updates outside the
- * region per run (all on the first scan), 14–20 one-page hint faults, each migrated; the middle
- * is taken. A forked child (numa01/numa02) shares the parent's pages copy-on-write, which
- * change_pte_range() skips ("Also skip shared copy-on-write pages"), except the few it wrote:
- * numa02 on the box updated 6 (6.1) to 10 (6.12) base pages outside the region per scan, 4 to 7
- * of them faulted; thread stacks account for 2 each (below), the child's own data for the rest.
+ * A forked numa01/numa02 child's data/bss/heap VMA: 132 KiB, the initial brk arena of a static
+ * glibc binary. The child shares the parent's pages copy-on-write, which change_pte_range()
+ * skips ("Also skip shared copy-on-write pages"), except the few it wrote: numa02 on the box
+ * updated 6 (6.1) to 10 (6.12) base pages outside the region per scan, 4 to 7 of them faulted;
+ * thread stacks account for 2 each (below), the child's own data for the rest.
  */
-const DATA_PAGES = { exec: { resident: 20, hot: 17 }, fork: { resident: 4, hot: 1 } } as const;
-const MAIN_STACK_PAGES = 33;
-const MAIN_STACK_RESIDENT_PAGES = { exec: 2, fork: 1 } as const;
+const FORK_DATA = { pages: 33, resident: 4, hot: 1 } as const;
+/**
+ * Pages of it the child's main thread writes once more when its workers are done (pthread_join()
+ * returns, it reports the threads' clocks): numa02 on the 6.12 box, traced, faulted 2 pages (heap
+ * and .data), on its own node, at the window's end.
+ */
+const FORK_MAIN_END_PAGES = 2;
+const FORK_STACK = { pages: 33, resident: 1 } as const;
+/**
+ * Of the variant's extra small VMA (KernelVariant.execImageExtraPages), the pages a forked child
+ * writes and keeps using: numa02 on the 6.12 box (kprobes) faulted pages 0 and 1 of that 3-page
+ * VMA — the 2 PTE updates and 2 hint faults per run the model lacked (61450 and 127 measured in
+ * every run, 61448 and 125 predicted without them).
+ */
+const FORK_EXTRA_WRITTEN = 2;
+
+/**
+ * An exec'd thp-move (numa-touch), traced on the 6.1 box with kprobes on change_prot_numa() (its
+ * return value per VMA) and numa_migrate_prep() (the faulting address and its VMA), numa-touch
+ * thps=1,2,4,8,16 secs=3. Written at exec and start-up, where exec and the scheduler put the
+ * process (`sim.image_nodes`, which experiments read from the workload: mostly one node for all,
+ * sometimes execve() on one and the rest, after sched_exec(), on the other):
+ * - the static binary's .data (a 5-page VMA): 2 pages, 1 of them written again in the window
+ *   (stdio);
+ * - bss + brk heap (34 pages): the first 3 (TLS, stdio's buffer), 2 of them in use in the window;
+ * - the main stack (33 pages): the top 3 (arguments and environment, main's frames), all in use.
+ * Those on the window's `to` node are local to the running task and a single-threaded
+ * task's scan skips them (target_node); otherwise the first scan updates those 8 and 6 of them
+ * fault in the window: runs on the box measured either +0 or +8 PTE updates, +0 or +5..6 faults.
+ */
+const EXEC_DATA = { pages: 5, resident: 2, hot: 1 } as const;
+const EXEC_HEAP = { pages: 34, resident: 3, hot: 2 } as const;
+const EXEC_STACK = { pages: 33, resident: 3, hot: 3 } as const;
+/** Of those, the top pages execve() wrote (arguments, environment, auxv); the rest is main()'s. */
+const EXEC_STACK_ARGS_PAGES = 2;
+/**
+ * thp-move's move_pages() arrays, calloc()ed after the set-up, after pinning to `from`: addrs
+ * (8 bytes per page moved), nodes and status (4 each), brk-heap chunks with 16-byte headers,
+ * right after the start-up's pages. All on `from`, so all updated by the first scan; one more
+ * page of the heap on `from` too (the traces: the arrays' pages + 1 in every run). They are
+ * touched once more at the window's end, when `where()` asks move_pages(2) where the pages are:
+ * the kernel reads `addrs` and writes `status`; `nodes` is not passed. So the pages of `addrs`
+ * and `status` fault, those only of `nodes` do not: e.g. thps=8 (4096 pages) faulted heap pages
+ * 3..11 and 15..19 — 14, as traced — and updated 3..19 + 1 = 18.
+ */
+const ARRAYS_HEAP_OFFSET = 3 * PAGE_SIZE + 160;
+const CHUNK_HEADER = 16;
+const FROM_NODE_HEAP_PAGES = 1;
+
+/** Heap pages [first, last] spanned by bytes [off, off + len). */
+function pagesOf(off: number, len: number): [number, number] {
+  return [Math.floor(off / PAGE_SIZE), Math.floor((off + Math.max(1, len) - 1) / PAGE_SIZE)];
+}
+
+/** Where thp-move's three arrays lie in the heap, for `nrAddrs` pages moved (calloc(n ? n : 1)). */
+export function movePagesArrays(nrAddrs: number): { addrs: [number, number]; nodes: [number, number]; status: [number, number] } {
+  const n = Math.max(1, nrAddrs);
+  const addrsOff = ARRAYS_HEAP_OFFSET;
+  const nodesOff = addrsOff + 8 * n + CHUNK_HEADER;
+  const statusOff = nodesOff + 4 * n + CHUNK_HEADER;
+  return { addrs: pagesOf(addrsOff, 8 * n), nodes: pagesOf(nodesOff, 4 * n), status: pagesOf(statusOff, 4 * n) };
+}
+
+/**
+ * For tests and reports: the PTE updates and hint faults a numa-touch run's own pages add to its
+ * window (any number of scans: later scans find them prot-none or already local).
+ * `execImageExtraPages`: the variant's (linux-6.12+: 3).
+ */
+export function numaTouchOwnPages(nrAddrs: number, execRemote: boolean, execImageExtraPages = 0): { updated: number; faulted: number } {
+  const a = movePagesArrays(nrAddrs);
+  const spanned = a.status[1] - a.addrs[0] + 1;
+  const faulted = new Set<number>();
+  for (const [lo, hi] of [a.addrs, a.status]) for (let p = lo; p <= hi; p++) faulted.add(p);
+  const extra = execImageExtraPages;
+  const exec = { updated: extra + EXEC_DATA.resident + EXEC_HEAP.resident + EXEC_STACK.resident, faulted: extra + EXEC_DATA.hot + EXEC_HEAP.hot + EXEC_STACK.hot };
+  return {
+    updated: spanned + FROM_NODE_HEAP_PAGES + (execRemote ? exec.updated : 0),
+    faulted: faulted.size + (execRemote ? exec.faulted : 0),
+  };
+}
+
 /** glibc's default pthread stack: RLIMIT_STACK, 8 MiB (its guard page is a PROT_NONE VMA, skipped). */
 export const THREAD_STACK_PAGES = 2048;
-/** A running thread's stack pages in use: the TCB/TLS at the top and the frames below it. */
-const THREAD_STACK_HOT_PAGES = 2;
-/** For tests and reports: what the image adds to a single-threaded task's first scan on a remote node. */
-export const PROCESS_IMAGE = {
-  /** Base pages a first scan of an exec'd task that moved away from them updates. */
-  remotePages: DATA_PAGES.exec.resident + MAIN_STACK_RESIDENT_PAGES.exec,
-  /** Of those, pages the loop touches again: one hint fault (and one migration) each. */
-  hotPages: DATA_PAGES.exec.hot,
-} as const;
+/**
+ * A running thread's stack: 2 pages written (the TCB/TLS at the top and the frames below it), 1
+ * of them in use in the loop (numa02 traced on the 6.12 box: one hint fault per thread stack,
+ * at its top page).
+ */
+const THREAD_STACK_WRITTEN_PAGES = 2;
+const THREAD_STACK_HOT_PAGES = 1;
 /** Touches per ms of a hot page (it is touched on every loop iteration: the fault follows the scan at once). */
 const HOT_RATE = 1000;
 
@@ -59,23 +130,89 @@ export interface ProcessImage {
   data: Vma;
   stack: Vma;
   hotPages: number;
+  /** The variant's extra small VMA and the pages of it in use (none before 6.12). */
+  extra: { vma: Vma; hot: number } | null;
 }
 
 /**
- * The image of a process, first touched on `nid`: exec'd (thp-move) or forked from the
- * workload's parent without exec (numa01/numa02 children: only the pages they wrote are theirs).
+ * A numa01/numa02 child, forked from the workload's parent without exec: only the pages it wrote
+ * are its own (first touched on `nid`).
  */
-export function mapProcessImage(k: Kernel, mm: Mm, nid: number, how: 'exec' | 'fork'): ProcessImage {
-  const data = mm.mapData(DATA_VMA_PAGES);
-  for (let i = 0; i < DATA_PAGES[how].resident; i++) handleAnonWriteFault(k, { nid }, data, data.start + i, false);
-  const stack = mm.mapMainStack(MAIN_STACK_PAGES);
-  for (let i = 0; i < MAIN_STACK_RESIDENT_PAGES[how]; i++) handleAnonWriteFault(k, { nid }, stack, stack.end - 1 - i, false);
-  return { data, stack, hotPages: DATA_PAGES[how].hot };
+export function mapForkedImage(k: Kernel, mm: Mm, nid: number): ProcessImage {
+  const extraPages = k.variant.execImageExtraPages;
+  const lead = extraPages > 0 ? mm.mapData(extraPages) : null;
+  const written = Math.min(FORK_EXTRA_WRITTEN, extraPages);
+  for (let i = 0; lead && i < written; i++) handleAnonWriteFault(k, { nid }, lead, lead.start + i, false);
+  const data = mm.mapData(FORK_DATA.pages);
+  for (let i = 0; i < FORK_DATA.resident; i++) handleAnonWriteFault(k, { nid }, data, data.start + i, false);
+  const stack = mm.mapMainStack(FORK_STACK.pages);
+  for (let i = 0; i < FORK_STACK.resident; i++) handleAnonWriteFault(k, { nid }, stack, stack.end - 1 - i, false);
+  return { data, stack, hotPages: FORK_DATA.hot, extra: lead ? { vma: lead, hot: written } : null };
 }
 
-/** The image pages a running loop keeps touching (its globals): every iteration, until `untilMs`. */
-export function imageTouches(image: ProcessImage, untilMs: number): AccessPattern {
-  return hot(image.data, 0, image.hotPages, untilMs);
+/**
+ * The image pages a running worker keeps touching (globals, the heap): every iteration, until
+ * `untilMs`. Which of the threads faults a shared page first after a scan is a race; the model
+ * starts worker `i` at the `i`-th page, so the pages are spread over the threads.
+ */
+export function imageTouches(image: ProcessImage, untilMs: number, worker = 0): AccessPattern[] {
+  const at = (a: AccessPattern): AccessPattern => ({ ...a, phase: worker % Math.max(1, a.hi - a.lo) });
+  const out = [at(hot(image.data, 0, image.hotPages, untilMs))];
+  if (image.extra && image.extra.hot > 0) out.unshift(at(hot(image.extra.vma, 0, image.extra.hot, untilMs)));
+  return out;
+}
+
+/** The child's main thread after pthread_join(): its pages written once more, in the window's last millisecond. */
+export function mainThreadEndTouches(image: ProcessImage, windowEndMs: number): AccessPattern[] {
+  const lo = image.hotPages;
+  const hi = Math.min(FORK_DATA.resident, lo + FORK_MAIN_END_PAGES);
+  return hi > lo ? [{ vma: image.data, lo, hi, rate: hi - lo, phase: 0, start: windowEndMs - 1, end: windowEndMs }] : [];
+}
+
+export interface ExecImage {
+  heap: Vma;
+  /** What the running task keeps touching: stdio's data, its heap, its stack frames. */
+  touches(untilMs: number): AccessPattern[];
+}
+
+/**
+ * thp-move's image at exec (numa-touch), written on `execNid`; the heap sized for the arrays of
+ * `nrAddrs` pages (brk grows to fit them).
+ */
+export function mapExecImage(k: Kernel, mm: Mm, nodes: ImageNodes, nrAddrs: number): ExecImage {
+  const extra = k.variant.execImageExtraPages;
+  const lead = extra > 0 ? mm.mapData(extra) : null;
+  const data = mm.mapData(EXEC_DATA.pages);
+  const a = movePagesArrays(nrAddrs);
+  const heap = mm.mapData(Math.max(EXEC_HEAP.pages, a.status[1] + FROM_NODE_HEAP_PAGES + 1));
+  const stack = mm.mapMainStack(EXEC_STACK.pages);
+  const write = (nid: number, vma: Vma, vpn: number) => handleAnonWriteFault(k, { nid }, vma, vpn, false);
+  for (let i = 0; lead && i < extra; i++) write(nodes.data, lead, lead.start + i);
+  for (let i = 0; i < EXEC_DATA.resident; i++) write(nodes.data, data, data.start + i);
+  for (let i = 0; i < EXEC_HEAP.resident; i++) write(nodes.tls, heap, heap.start + i);
+  // execve() writes the arguments at the top; main()'s frame is below them.
+  for (let i = 0; i < EXEC_STACK.resident; i++) write(i < EXEC_STACK_ARGS_PAGES ? nodes.args : nodes.frame, stack, stack.end - 1 - i);
+  return {
+    heap,
+    touches: (untilMs) => [
+      ...(lead ? [hot(lead, 0, extra, untilMs)] : []),
+      hot(data, 0, EXEC_DATA.hot, untilMs),
+      hot(heap, 0, EXEC_HEAP.hot, untilMs),
+      hot(stack, EXEC_STACK.pages - EXEC_STACK.hot, EXEC_STACK.pages, untilMs),
+    ],
+  };
+}
+
+/**
+ * The move_pages() arrays, written on `nid` after the set-up; `where()` reads `addrs` and writes
+ * `status` once more in the window's last moment (returned: those touches).
+ */
+export function mapMovePagesArrays(k: Kernel, image: ExecImage, nid: number, nrAddrs: number, windowEndMs: number): AccessPattern[] {
+  const a = movePagesArrays(nrAddrs);
+  const heap = image.heap;
+  for (let p = a.addrs[0]; p <= a.status[1] + FROM_NODE_HEAP_PAGES; p++) handleAnonWriteFault(k, { nid }, heap, heap.start + p, false);
+  // All within the window's last millisecond.
+  return [a.addrs, a.status].map(([lo, hi]) => ({ vma: heap, lo, hi: hi + 1, rate: hi + 1 - lo, phase: 0, start: windowEndMs - 1, end: windowEndMs }));
 }
 
 /**
@@ -88,7 +225,7 @@ export function imageTouches(image: ProcessImage, untilMs: number): AccessPatter
 export function mapThreadStack(k: Kernel, mm: Mm, task: Task, creatorNid: number, untilMs: number, first: boolean): Vma {
   const thpTop = first && !k.variant.mapStackNoHugepage;
   const vma = mm.mmapAnon(THREAD_STACK_PAGES, thpTop ? 'none' : 'nohugepage');
-  for (let i = 1; i <= THREAD_STACK_HOT_PAGES; i++) handleAnonWriteFault(k, { nid: creatorNid }, vma, vma.end - i, false);
+  for (let i = 1; i <= THREAD_STACK_WRITTEN_PAGES; i++) handleAnonWriteFault(k, { nid: creatorNid }, vma, vma.end - i, false);
   task.access.push(hot(vma, THREAD_STACK_PAGES - THREAD_STACK_HOT_PAGES, THREAD_STACK_PAGES, untilMs));
   return vma;
 }

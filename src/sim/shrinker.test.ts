@@ -1,5 +1,5 @@
 /** deferred_split_scan(), thp_underused() and pgpromote_success, through knobs. */
-import { PROCESS_IMAGE } from './process_image';
+import { numaTouchOwnPages } from './process_image';
 import { describe, expect, it } from 'vitest';
 import { ExperimentResultSchema } from '../shared/experiment';
 import { simulate } from './simulate';
@@ -39,10 +39,10 @@ describe('memory tiering', () => {
     const run = (kernel: string, mode: number) =>
       simulate({ topology, kernel, workload: 'numa-touch', params: { thps: 2, secs: 8 }, knobs: { 'kernel.numa_balancing': mode } });
     // the region's 1024 pages plus the process's own hot data pages (process_image.ts)
-    const own = PROCESS_IMAGE.hotPages;
-    expect(d(run('linux-6.1', 1).phases.migrate, 'pgpromote_success')).toBe(1024 + own);
+    const own = (extra: number) => numaTouchOwnPages(1024, true, extra).faulted;
+    expect(d(run('linux-6.1', 1).phases.migrate, 'pgpromote_success')).toBe(1024 + own(0));
     expect(d(run('linux-6.12+', 1).phases.migrate, 'pgpromote_success')).toBe(0);
-    expect(d(run('linux-6.12+', 3).phases.migrate, 'pgpromote_success')).toBe(1024 + own);
+    expect(d(run('linux-6.12+', 3).phases.migrate, 'pgpromote_success')).toBe(1024 + own(3));
   });
 });
 

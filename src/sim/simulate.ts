@@ -55,6 +55,9 @@ export function simulate(spec: SimSpec, opts: SimOptions = {}): SimResult {
     }
   }
   const knobs = normalizeKnobs(spec.knobs, { numaBalancing: BALANCING_WORKLOADS.has(wl.name) ? 1 : 0 });
+  for (const n of Object.values(knobs.imageNodes ?? {})) {
+    if (!ids.has(n)) throw new Error(`knob sim.image_nodes: given node ${n}; allowed: nodes of the topology (${[...ids].join(', ')})`);
+  }
   const k = new Kernel(variant, knobs, spec.topology.nodes);
   const sampler = new Sampler(k, opts.sampleTimes);
   const slowNodes = new Set(spec.topology.nodes.filter((n) => n.slow).map((n) => n.id));

@@ -16,6 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../../src/main/repoRoot';
+import { PER_RUN_COUNTERS } from '../../src/shared/experiments/perRun';
+import { startServe } from '../e2e/serveProcess';
+import { launchChromium } from '../e2e/chromium';
 
 /**
  * The virtual NUMA box on real Debian kernels: one 2-node guest per kernel for the whole
@@ -35,6 +38,8 @@ const log = (line: string) => console.log(`[testbox] ${line}`);
 const labDir = mkdtempSync(join(tmpdir(), 'numalab-testbox-lab-'));
 const labDb = join(labDir, 'lab.db');
 const experimentIds: Record<string, number> = {};
+/** The numa-touch experiment per kernel, for the Experiments view's per-repetition table. */
+const numaTouchIds: Record<string, number> = {};
 registerTestboxTransport();
 
 for (const series of ['6.1', '6.12'] as const) {
@@ -222,8 +227,9 @@ for (const series of ['6.1', '6.12'] as const) {
       it('numa-touch: the scans predicted from the run\'s own CPU clocks are the scans the kernel made', async () => {
         // secs=3: an exec'd mm's first task_numa_work() only arms numa_next_scan (1 s of CPU time),
         // the first scan comes at 2 s, the next at ~4 s: one scan, far from the window's edges.
-        const { done } = await lab.experiments.start({ target: box.target, workload: 'numa-touch', params: { thps: '2', secs: '3' }, knobs: { 'numa.balancing': '1' }, repeat: 1, rateHz: 5, baselineS: 0, cooldownS: 0 });
+        const { experimentId, done } = await lab.experiments.start({ target: box.target, workload: 'numa-touch', params: { thps: '2', secs: '3' }, knobs: { 'numa.balancing': '1' }, repeat: 1, rateHz: 5, baselineS: 0, cooldownS: 0 });
         const row = await done;
+        numaTouchIds[series] = experimentId;
         expect(row.status, String(row.error)).toBe('completed');
         const o = row.outcome!;
         expect(Object.keys(o.spec.knobs)).toEqual(expect.arrayContaining(['sim.prewindow_cpu_ms', 'sim.cpu_share']));
@@ -235,8 +241,16 @@ for (const series of ['6.1', '6.12'] as const) {
         expect(o.verdicts.filter((v) => v.verdict === 'diverged')).toEqual([]);
         // the same prediction per repetition, from that repetition's own clocks
         expect(o.predictedPerRun).toHaveLength(1);
-        expect(o.predictedPerRun![0]!.phases.migrate!.numa_huge_pte_updates).toBe(m.numa_huge_pte_updates);
-        expect(Object.keys(o.predictedPerRun![0]!.knobs)).toEqual(expect.arrayContaining(['sim.prewindow_cpu_ms', 'sim.cpu_share']));
+        const pr = o.predictedPerRun![0]!;
+        expect(pr.phases.migrate!.numa_huge_pte_updates).toBe(m.numa_huge_pte_updates);
+        expect(Object.keys(pr.knobs)).toEqual(expect.arrayContaining(['sim.prewindow_cpu_ms', 'sim.cpu_share', 'sim.image_nodes']));
+        // The process's own pages too (process_image.ts): its move_pages() arrays, and its start-up
+        // pages where they are remote. Traced runs: within 1 page when exec put them all on one
+        // node, within 2 when execve() ran on one node and the rest on the other; allow 3.
+        for (const c of ['numa_pte_updates', 'numa_hint_faults', 'numa_pages_migrated'] as const) {
+          const got = { counter: c, image_nodes: pr.knobs['sim.image_nodes'], measured: m[c] ?? 0, predicted: pr.phases.migrate![c] ?? 0 };
+          expect(Math.abs(got.measured - got.predicted), JSON.stringify(got)).toBeLessThanOrEqual(3);
+        }
       }, 120_000);
 
       it('numa02: thread stacks get a THP before 6.7 (MAP_STACK without VM_NOHUGEPAGE), split at thread exit, as predicted', async () => {
@@ -278,5 +292,36 @@ describe('6.1 vs 6.12 through `numa-lab compare`', () => {
     expect(row('thp_migration_success')).toMatchObject({ a: { mean: 8 }, b: { mean: 0 }, significance: 'differs (deterministic)' });
     expect(row('thp_migration_split')).toMatchObject({ a: { mean: 0 }, b: { mean: 8 }, significance: 'differs (deterministic)' });
     expect(row('pgmigrate_success').significance).toBe('same');
+  }, 90_000);
+});
+
+describe('the Experiments view in Chromium, on the store the boxes filled', () => {
+  it('shows a numa-touch run per repetition: the kernel\'s scans beside the scans predicted from that run\'s clocks', async () => {
+    const id = numaTouchIds['6.1'] ?? numaTouchIds['6.12'];
+    expect(id, 'a numa-touch experiment ran on a box').toBeTruthy();
+    // The real `numa-lab serve` on the store the in-test lab wrote (WAL: both may have it open).
+    const serve = await startServe(labDb);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
+      await page.goto(serve.url);
+      await page.getByTestId('tab-experiments').click();
+      await page.getByTestId(`exp-row-${id}`).click();
+      const row = page.getByTestId('per-run-1');
+      await row.waitFor({ timeout: 20_000 });
+      const cells = await row.locator('td').allTextContents();
+      // rep, then measured / predicted per counter (PER_RUN_COUNTERS), then the model inputs.
+      expect(cells).toHaveLength(PER_RUN_COUNTERS.length + 2);
+      const huge = cells[1 + PER_RUN_COUNTERS.indexOf('numa_huge_pte_updates')];
+      expect(huge).toBe('2 / 2');
+      expect(cells.at(-1)).toMatch(/\bprewindow_cpu_ms=[\d.]+\b/);
+      expect(cells.at(-1)).toMatch(/\bcpu_share=[\d.]+\b/);
+      await page.getByTestId('exp-result').screenshot({ path: join(repoRoot(), 'test', 'artifacts', 'experiment-per-run.png') });
+    } finally {
+      await browser.close().catch(() => {});
+      const exited = new Promise((r) => serve.child.once('exit', r));
+      serve.child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    }
   }, 90_000);
 });

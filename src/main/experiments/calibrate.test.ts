@@ -29,3 +29,16 @@ describe('calibrating the model to the CPU time the workload had (task_tick_numa
     expect(calibrationKnobs('custom', {}, [undefined], 2)).toEqual({});
   });
 });
+
+describe('calibrating the model to where the workload process started (its own pages are there)', () => {
+  it('numa-touch: the nodes thp-move reports for its start-up pages; per kind, the most common one over the runs', () => {
+    const run = (image_nodes: unknown) => ({ info: { image_nodes } });
+    expect(calibrationKnobs('numa-touch', { thps: 2 }, [run([0, 1, 1, 1])], 2)).toEqual({ 'sim.image_nodes': '0,1,1,1' });
+    expect(calibrationKnobs('numa-touch', { thps: 2 }, [run([1, 1, 1, 1]), run([0, 0, 0, 0]), run([1, 1, 0, 1])], 2)).toEqual({ 'sim.image_nodes': '1,1,0,1' });
+    // a tie goes to the lower node
+    expect(calibrationKnobs('numa-touch', { thps: 2 }, [run([1, 1, 1, 1]), run([0, 0, 0, 0])], 2)).toEqual({ 'sim.image_nodes': '0,0,0,0' });
+    // a page move_pages(2) could not place (-ENOENT as -2), or no report at all: no knob, not node 0
+    expect(calibrationKnobs('numa-touch', { thps: 2 }, [run([1, -2, 1, 1])], 2)).toEqual({});
+    expect(calibrationKnobs('numa-touch', { thps: 2 }, [run('x'), run(null), run([0.5, 0, 0, 0])], 2)).toEqual({});
+  });
+});

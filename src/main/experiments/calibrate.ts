@@ -9,8 +9,12 @@ import type { WorkloadParams } from '../../shared/workloads';
  *   task_tick_numa() scans by sum_exec_runtime, and a scan that falls within milliseconds of the
  *   window's end (numa-touch secs=8: the third at 8.016 s of CPU time) is in or out by them →
  *   `sim.prewindow_cpu_ms` and `sim.cpu_share` from the workload's CPU clocks (thp-move:
- *   `task_cpu_s`, `cpu_s`; numa01/numa02: `thread_task_cpu_s`, `thread_cpu_s`).
- * Each is the mean over the given results; a knob is left out when nothing can be derived.
+ *   `task_cpu_s`, `cpu_s`; numa01/numa02: `thread_task_cpu_s`, `thread_cpu_s`);
+ * - where exec and start-up put an exec'd workload's own pages (thp-move's `image_nodes`: the
+ *   arguments, main's frame, .data, the TLS block): the first scan in the window updates and
+ *   faults those not on the node the task then runs on → `sim.image_nodes`.
+ * Each is the mean over the given results (the node: the most common one); a knob is left out
+ * when nothing can be derived.
  */
 export function calibrationKnobs(workload: string, params: WorkloadParams, results: Array<Record<string, unknown> | undefined>, nrCpus: number): Record<string, string> {
   const infos = results.map(infoOf);
@@ -28,6 +32,9 @@ export function calibrationKnobs(workload: string, params: WorkloadParams, resul
     const share = meanOf(infos, (i) => Number(i.cpu_s) / Number(i.move_pages_s));
     if (pre !== undefined) out['sim.prewindow_cpu_ms'] = round(pre, 1);
     if (share !== undefined && share > 0) out['sim.cpu_share'] = round(Math.min(1, share), 4);
+    // Per kind of page, the most common node over the runs.
+    const kinds = [0, 1, 2, 3].map((j) => modeOf(infos.map((i) => (Array.isArray(i.image_nodes) ? i.image_nodes[j] : undefined))));
+    if (kinds.every((n) => n !== undefined)) out['sim.image_nodes'] = kinds.join(',');
   }
   return out;
 }
@@ -54,4 +61,16 @@ function infoOf(result: Record<string, unknown> | undefined): Record<string, unk
 function meanOf(infos: Array<Record<string, unknown>>, f: (i: Record<string, unknown>) => number, keep: (x: number) => boolean = (x) => x >= 0): number | undefined {
   const xs = infos.map(f).filter((x) => Number.isFinite(x) && keep(x));
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined;
+}
+
+/** The most common non-negative integer among the values (the lowest on a tie); undefined if none. */
+function modeOf(values: unknown[]): number | undefined {
+  const counts = new Map<number, number>();
+  for (const v of values) {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+    if (Number.isInteger(n) && n >= 0) counts.set(n, (counts.get(n) ?? 0) + 1);
+  }
+  let best: number | undefined;
+  for (const [n, c] of counts) if (best === undefined || c > counts.get(best)! || (c === counts.get(best)! && n < best)) best = n;
+  return best;
 }

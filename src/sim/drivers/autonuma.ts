@@ -20,7 +20,7 @@ import { HPAGE_PMD_NR, MIB_PAGES } from '../constants';
 import { handleAnonWriteFault } from '../fault';
 import { Mm } from '../mm';
 import type { Vma } from '../mm';
-import { exitThreadStack, imageTouches, mapProcessImage, mapThreadStack } from '../process_image';
+import { exitThreadStack, imageTouches, mainThreadEndTouches, mapForkedImage, mapThreadStack } from '../process_image';
 import { Task, TaskSet } from '../sched_numa';
 import type { DriverCtx } from './context';
 import { checkCancel } from './context';
@@ -118,7 +118,7 @@ export function runAutonuma(ctx: DriverCtx, which: 'numa01' | 'numa02'): void {
     const main = new Task(pid++, mm, cpus[p % nrCpus]!, k);
     main.runStart = Infinity; // blocked in pthread_join(): an mm user that never ticks
     tasks.add(main);
-    const image = mapProcessImage(k, mm, main.nid(k), 'fork');
+    const image = mapForkedImage(k, mm, main.nid(k));
     const vma = mm.mmapAnon(sizePages, advice);
     const workers: Task[] = [];
     const stacks: Vma[] = [];
@@ -127,13 +127,17 @@ export function runAutonuma(ctx: DriverCtx, which: 'numa01' | 'numa02'): void {
       tasks.add(t);
       t.staggerAsNewThread(k, main, tasks.mmUsers(mm));
       stacks.push(mapThreadStack(k, mm, t, main.nid(k), runEnd, i === 0));
-      t.access.push(imageTouches(image, runEnd));
+      t.access.push(...imageTouches(image, runEnd, i));
       t.shareFrom = setupEnd;
       t.cpuShare = k.knobs.cpuShare;
       t.exitAt = runEnd;
       workers.push(t);
       all.push(t);
     }
+    // main waits in pthread_join() (it never ticks) and writes its pages again once the workers
+    // are done: it takes part in the faults, not in the scans.
+    main.access.push(...mainThreadEndTouches(image, runEnd));
+    all.push(main);
     procs.push({ mm, vma, workers, stacks });
   }
   if (which === 'numa01') {

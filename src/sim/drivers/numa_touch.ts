@@ -20,8 +20,9 @@ import { Mm } from '../mm';
 import { Task, TaskSet } from '../sched_numa';
 import type { DriverCtx } from './context';
 import { cpusOfNode } from './context';
-import { imageTouches, mapProcessImage } from '../process_image';
-import { setupDurationMs, setupRegions } from './region_setup';
+import { mapExecImage, mapMovePagesArrays } from '../process_image';
+import { setupDurationMs, setupRegions, unmappedSubpages } from './region_setup';
+import { HPAGE_PMD_NR } from '../constants';
 
 export function runNumaTouch(ctx: DriverCtx): void {
   const { k, params } = ctx;
@@ -35,10 +36,14 @@ export function runNumaTouch(ctx: DriverCtx): void {
   tasks.add(task);
   const setupEnd = k.knobs.prewindowCpuMs ?? setupDurationMs(Number(params.thps));
   const end = setupEnd + Number(params.secs) * 1000;
-  // Faulted at exec, before the lab's first snapshot: in no phase.
-  task.access.push(imageTouches(mapProcessImage(k, mm, from, 'exec'), end));
+  // Faulted at exec, before the lab's first snapshot: in no phase. Where: the nodes exec and the
+  // scheduler put them on (the workload reports them; `from` when not told).
+  const nrAddrs = Number(params.thps) * (HPAGE_PMD_NR - unmappedSubpages(Number(params.unmap ?? 0)));
+  const image = mapExecImage(k, mm, k.knobs.imageNodes ?? { args: from, frame: from, data: from, tls: from }, nrAddrs);
+  task.access.push(...image.touches(end));
   ctx.phase('setup');
   const regions = setupRegions(k, mm, from, params, ctx.opts);
+  task.access.push(...mapMovePagesArrays(k, image, from, nrAddrs, end));
   const engine = new BalancingEngine(k, { tasks, slowNodes: ctx.slowNodes }, [task], ctx.sampler);
   engine.run(0, setupEnd, { signal: ctx.opts.signal });
   ctx.phase('migrate');
