@@ -115,11 +115,18 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* What a process reports to the parent when its threads are done: their CPU time in the loops. */
-struct done_msg { double loop_cpu_sum, loop_cpu_min, total_cpu_sum; long nthreads; };
+/* What a process reports to the parent when its threads are done: their CPU time in the loops,
+ * and per thread (the first REPORT_THREADS) its loop and total CPU time: each thread is scanned by
+ * its own clock, and one process may get a scan in the window while the other does not. */
+#define REPORT_THREADS 32
+struct done_msg {
+	double loop_cpu_sum, loop_cpu_min, total_cpu_sum;
+	long nthreads, proc;
+	double loop_cpu[REPORT_THREADS], total_cpu[REPORT_THREADS];
+};
 
 /* One process of the benchmark: map, first-touch with all threads, wait for `go_fd`, loop. */
-static void run_process(long nthreads, int ready_fd, int go_fd, int done_fd)
+static void run_process(long proc, long nthreads, int ready_fd, int go_fd, int done_fd)
 {
 	mem_len = (size_t)size_mib << 20;
 	/* 2 MiB aligned (map 2 MiB more and align, as thp-move does): 6.1 does not align anonymous
@@ -148,12 +155,16 @@ static void run_process(long nthreads, int ready_fd, int go_fd, int done_fd)
 	if (write(ready_fd, &c, 1) != 1) die(3, "write");
 	if (read(go_fd, &c, 1) != 1) die(3, "read");
 	pthread_barrier_wait(&go);
-	struct done_msg m = { 0, 1e30, 0, nthreads };
+	struct done_msg m = { 0, 1e30, 0, nthreads, proc, { 0 }, { 0 } };
 	for (long i = 0; i < nthreads; i++) {
 		pthread_join(t[i], NULL);
 		m.loop_cpu_sum += s[i].loop_cpu;
 		m.total_cpu_sum += s[i].total_cpu;
 		if (s[i].loop_cpu < m.loop_cpu_min) m.loop_cpu_min = s[i].loop_cpu;
+		if (i < REPORT_THREADS) {
+			m.loop_cpu[i] = s[i].loop_cpu;
+			m.total_cpu[i] = s[i].total_cpu;
+		}
 	}
 	/* One write of less than PIPE_BUF bytes: atomic, so two processes' messages do not mix. */
 	if (write(done_fd, &m, sizeof m) != sizeof m) die(3, "write");
@@ -201,7 +212,7 @@ int main(int argc, char **argv)
 		kids[p] = fork();
 		if (kids[p] < 0) die(3, "fork");
 		if (kids[p] == 0) {
-			run_process(threads, ready[1], go_pipe[0], done[1]);
+			run_process(p, threads, ready[1], go_pipe[0], done[1]);
 			_exit(0);
 		}
 	}
@@ -216,10 +227,12 @@ int main(int argc, char **argv)
 	double t1 = now();
 	for (int p = 0; p < procs; p++)
 		if (write(go_pipe[1], "g", 1) != 1) die(3, "write");
-	struct done_msg all = { 0, 1e30, 0, 0 };
+	struct done_msg all = { 0, 1e30, 0, 0, 0, { 0 }, { 0 } };
+	struct done_msg by_proc[2];
 	for (int p = 0; p < procs; p++) {
 		struct done_msg m;
 		if (read(done[0], &m, sizeof m) != sizeof m) die(3, "read");
+		if (m.proc >= 0 && m.proc < procs) by_proc[m.proc] = m;
 		all.loop_cpu_sum += m.loop_cpu_sum;
 		all.total_cpu_sum += m.total_cpu_sum;
 		all.nthreads += m.nthreads;
@@ -231,8 +244,19 @@ int main(int argc, char **argv)
 	for (int p = 0; p < procs; p++) waitpid(kids[p], NULL, 0);
 	printf("NUMALAB result {\"workload\": \"%s\", \"params\": {\"size_mib\": %ld, \"threads\": %ld, \"loops\": %ld, \"thp\": %ld}, "
 	       "\"processes\": %d, \"info\": {\"setup_s\": %.3f, \"elapsed_s\": %.3f, "
-	       "\"thread_cpu_s\": %.3f, \"thread_cpu_min_s\": %.3f, \"thread_task_cpu_s\": %.3f}}\n",
+	       "\"thread_cpu_s\": %.3f, \"thread_cpu_min_s\": %.3f, \"thread_task_cpu_s\": %.3f",
 	       NAME, size_mib, threads, loops, thp, procs, setup_s, run_s,
 	       all.loop_cpu_sum / all.nthreads, all.loop_cpu_min, all.total_cpu_sum / all.nthreads);
+	/* Per thread, process by process (when every thread fits in the report). */
+	if (threads <= REPORT_THREADS) {
+		for (int which = 0; which < 2; which++) {
+			printf(", \"%s\": [", which ? "threads_task_cpu_s" : "threads_cpu_s");
+			for (int p = 0; p < procs; p++)
+				for (long i = 0; i < threads; i++)
+					printf("%s%.4f", p || i ? ", " : "", which ? by_proc[p].total_cpu[i] : by_proc[p].loop_cpu[i]);
+			printf("]");
+		}
+	}
+	printf("}}\n");
 	return 0;
 }

@@ -39,6 +39,14 @@ export interface SimKnobs {
    */
   cpuShare: number;
   /**
+   * Model-only, numa01/numa02: the same two per worker thread (process by process, thread by
+   * thread), when the knobs are given as lists (`sim.prewindow_cpu_ms=950,1010`): each thread is
+   * scanned by its own clock, so one process may get a scan in the window while the other does
+   * not. The scalars above are then their means.
+   */
+  prewindowCpuMsPerTask: number[] | null;
+  cpuSharePerTask: number[] | null;
+  /**
    * Model-only: where exec and start-up put an exec'd workload's own pages, per kind: the
    * arguments at the stack's top (written by execve()), main's stack frame, .data, and the TLS
    * block at the heap's start. null = all on the workload's `from` node. Experiments read it from
@@ -70,6 +78,9 @@ const KEY_SUFFIXES: Record<KnobKey, string[]> = {
   prewindowCpuMs: ['sim.prewindow_cpu_ms'],
   cpuShare: ['sim.cpu_share'],
   imageNodes: ['sim.image_nodes'],
+  // set through sim.prewindow_cpu_ms / sim.cpu_share given as lists
+  prewindowCpuMsPerTask: [],
+  cpuSharePerTask: [],
   reservedMibPerNode: ['sim.reserved_mib_per_node'],
   shrinkAfterSetup: ['sim.shrink_after_setup'],
 };
@@ -93,6 +104,8 @@ export function defaultKnobs(): SimKnobs {
     prewindowCpuMs: null,
     cpuShare: 1,
     imageNodes: null,
+    prewindowCpuMsPerTask: null,
+    cpuSharePerTask: null,
     reservedMibPerNode: 64,
     shrinkAfterSetup: false,
   };
@@ -140,6 +153,19 @@ function num(name: string, v: unknown, min: number, max: number): number {
   }
   return n;
 }
+
+/** One number, or several separated by commas (per task); each within [min, max]. */
+function numList(name: string, v: unknown, min: number, max: number): number[] {
+  if (typeof v === 'number') return [num(name, v, min, max)];
+  const parts = String(v).split(',');
+  try {
+    return parts.map((p) => num(name, p.trim() === '' ? NaN : p, min, max));
+  } catch {
+    throw new Error(`knob ${name}: given "${String(v)}"; allowed: a number from ${min} to ${max}, or one per task separated by commas`);
+  }
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 function choice<T extends string>(name: string, v: unknown, allowed: readonly T[]): T {
   const s = bracketed(String(v)) as T;
@@ -189,12 +215,18 @@ export function normalizeKnobs(raw: Record<string, unknown> | undefined, default
       case 'bzeroMibPerSec':
         k.bzeroMibPerSec = num(name, v, 1, 1e7);
         break;
-      case 'prewindowCpuMs':
-        k.prewindowCpuMs = num(name, v, 0, 1e7);
+      case 'prewindowCpuMs': {
+        const xs = numList(name, v, 0, 1e7);
+        k.prewindowCpuMs = mean(xs);
+        k.prewindowCpuMsPerTask = xs.length > 1 ? xs : null;
         break;
-      case 'cpuShare':
-        k.cpuShare = num(name, v, 0.01, 1);
+      }
+      case 'cpuShare': {
+        const xs = numList(name, v, 0.01, 1);
+        k.cpuShare = mean(xs);
+        k.cpuSharePerTask = xs.length > 1 ? xs : null;
         break;
+      }
       case 'imageNodes':
         k.imageNodes = imageNodes(name, v);
         break;

@@ -191,3 +191,22 @@ describe('numa01/numa02: the forked children\'s own pages (traced on the boxes)'
     expect(d(numa01('linux-6.12+'), 'numa_pages_migrated')).toBe(0);
   });
 });
+
+describe('per-thread clocks (sim.prewindow_cpu_ms / sim.cpu_share as lists)', () => {
+  const numa01 = (pre: string, share = '0.75,0.75') =>
+    sim('linux-6.1', 'numa01', { size_mib: 256, loops: 10 }, { 'sim.bzero_mib_per_sec': 2895, 'sim.prewindow_cpu_ms': pre, 'sim.cpu_share': share }).phases.migrate!;
+
+  it('numa01: one process past its first scan by the window\'s end, the other not — as in 2 of 5 runs on each box', () => {
+    // the box measured 64005 PTE updates and 125 PMDs in those runs: one process's 250 / 2
+    expect(d(numa01('400,100'), 'numa_huge_pte_updates')).toBe(125);
+    expect(d(numa01('400,400'), 'numa_huge_pte_updates')).toBe(250);
+    expect(d(numa01('100,100'), 'numa_huge_pte_updates')).toBe(0);
+    // a list's mean is the scalar: the same prediction as one value for every thread
+    expect(numa01('400,400', '0.75,0.75')).toEqual(numa01('400', '0.75'));
+  });
+
+  it('refuses a list with a bad member, naming what is allowed', () => {
+    expect(() => numa01('400,x')).toThrow(/knob sim.prewindow_cpu_ms: given "400,x"; allowed: a number from 0 to 10000000, or one per task separated by commas/);
+    expect(() => numa01('400,100', '0.75,2')).toThrow(/knob sim.cpu_share: given "0.75,2"; allowed: a number from 0.01 to 1, or one per task/);
+  });
+});

@@ -108,10 +108,12 @@ export class Task {
     return k.cpuNode.get(this.cpu) ?? 0;
   }
 
+  /** CPU time (ms) this task had beyond the model's own time line (a measured per-thread clock). */
+  runtimeOffset = 0;
   /** se.sum_exec_runtime in ms: all of the time until shareFrom, then cpuShare of it. */
   runtime(now: number): number {
-    if (now <= this.shareFrom) return Math.max(0, now - this.runStart);
-    return Math.max(0, this.shareFrom - this.runStart) + (now - this.shareFrom) * this.cpuShare;
+    const base = now <= this.shareFrom ? Math.max(0, now - this.runStart) : Math.max(0, this.shareFrom - this.runStart) + (now - this.shareFrom) * this.cpuShare;
+    return Math.max(0, base + this.runtimeOffset);
   }
 
   /**

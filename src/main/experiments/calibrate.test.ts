@@ -42,3 +42,16 @@ describe('calibrating the model to where the workload process started (its own p
     expect(calibrationKnobs('numa-touch', { thps: 2 }, [run('x'), run(null), run([0.5, 0, 0, 0])], 2)).toEqual({});
   });
 });
+
+describe('calibrating numa01/numa02 per thread (each is scanned by its own clock)', () => {
+  it('lists the CPU time before the window and the share per thread, process by process, averaged over the runs', () => {
+    const run = (cpu: number[], task: number[], elapsed = 1) => ({ info: { elapsed_s: elapsed, thread_cpu_s: 0.8, thread_task_cpu_s: 1, threads_cpu_s: cpu, threads_task_cpu_s: task } });
+    const k = calibrationKnobs('numa01', { size_mib: 256, loops: 10, threads: 0 }, [run([0.8, 0.7], [1.2, 0.8]), run([0.8, 0.9], [1.0, 1.0])], 2);
+    expect(k['sim.prewindow_cpu_ms']).toBe('300,100');
+    expect(k['sim.cpu_share']).toBe('0.8,0.8');
+  });
+  it('falls back to the mean clocks when a run lacks the per-thread report or the thread counts differ', () => {
+    const k = calibrationKnobs('numa02', { size_mib: 256, loops: 40, threads: 0 }, [{ info: { elapsed_s: 4, thread_cpu_s: 4.2, thread_task_cpu_s: 4.5, threads_cpu_s: [4.2, 4.2], threads_task_cpu_s: [4.5] } }], 2);
+    expect(k['sim.prewindow_cpu_ms']).toBe('300');
+  });
+});

@@ -5,7 +5,8 @@ import type { WorkloadParams } from '../../shared/workloads';
  * - how fast the workload sweeps its memory (hint faults follow its accesses): a guest under
  *   TCG bzeroes at a fraction of a real machine's speed → `sim.bzero_mib_per_sec` from the
  *   workload's `elapsed_s` (numa01/numa02);
- * - the CPU time each task had when the window began and the share of the window it ran:
+ * - the CPU time each task had when the window began and the share of the window it ran (per
+ *   thread when numa01/numa02 report their threads' clocks, `threads_cpu_s`/`threads_task_cpu_s`):
  *   task_tick_numa() scans by sum_exec_runtime, and a scan that falls within milliseconds of the
  *   window's end (numa-touch secs=8: the third at 8.016 s of CPU time) is in or out by them →
  *   `sim.prewindow_cpu_ms` and `sim.cpu_share` from the workload's CPU clocks (thp-move:
@@ -27,6 +28,13 @@ export function calibrationKnobs(workload: string, params: WorkloadParams, resul
     const share = meanOf(infos, (i) => Number(i.thread_cpu_s) / Number(i.elapsed_s));
     if (pre !== undefined) out['sim.prewindow_cpu_ms'] = round(pre, 1);
     if (share !== undefined && share > 0) out['sim.cpu_share'] = round(Math.min(1, share), 4);
+    // Per thread when every run reported its threads' clocks: each thread is scanned by its own
+    // clock (numa01: one process may get its first scan in the window and the other not).
+    const perThread = perThreadClocks(infos);
+    if (perThread) {
+      out['sim.prewindow_cpu_ms'] = perThread.map((t) => round(t.pre, 1)).join(',');
+      out['sim.cpu_share'] = perThread.map((t) => round(Math.max(0.01, Math.min(1, t.share)), 4)).join(',');
+    }
   } else if (workload === 'numa-touch') {
     const pre = meanOf(infos, (i) => (Number(i.task_cpu_s) - Number(i.cpu_s)) * 1000);
     const share = meanOf(infos, (i) => Number(i.cpu_s) / Number(i.move_pages_s));
@@ -73,4 +81,16 @@ function modeOf(values: unknown[]): number | undefined {
   let best: number | undefined;
   for (const [n, c] of counts) if (best === undefined || c > counts.get(best)! || (c === counts.get(best)! && n < best)) best = n;
   return best;
+}
+
+/** Per thread, the mean over the runs of its CPU time before the window (ms) and its share of the window. */
+function perThreadClocks(infos: Array<Record<string, unknown>>): Array<{ pre: number; share: number }> | undefined {
+  const nums = (x: unknown) => (Array.isArray(x) && x.every((v) => typeof v === 'number' && Number.isFinite(v)) ? (x as number[]) : undefined);
+  const runs = infos.map((i) => ({ cpu: nums(i.threads_cpu_s), task: nums(i.threads_task_cpu_s), elapsed: Number(i.elapsed_s) }));
+  const n = runs[0]?.cpu?.length ?? 0;
+  if (n < 2 || !runs.every((r) => r.cpu?.length === n && r.task?.length === n && r.elapsed > 0)) return undefined;
+  return Array.from({ length: n }, (_, j) => ({
+    pre: runs.reduce((a, r) => a + Math.max(0, r.task![j]! - r.cpu![j]!) * 1000, 0) / runs.length,
+    share: runs.reduce((a, r) => a + r.cpu![j]! / r.elapsed, 0) / runs.length,
+  }));
 }

@@ -130,6 +130,13 @@ export function runAutonuma(ctx: DriverCtx, which: 'numa01' | 'numa02'): void {
       t.access.push(...imageTouches(image, runEnd, i));
       t.shareFrom = setupEnd;
       t.cpuShare = k.knobs.cpuShare;
+      // Per-thread clocks when given (the j-th worker, process by process): its own CPU time at
+      // the window's start and its own share of the window.
+      const j = p * threads + i;
+      const pre = k.knobs.prewindowCpuMsPerTask?.[j];
+      const share = k.knobs.cpuSharePerTask?.[j];
+      if (pre !== undefined) t.runtimeOffset = pre - setupEnd;
+      if (share !== undefined) t.cpuShare = share;
       t.exitAt = runEnd;
       workers.push(t);
       all.push(t);
