@@ -246,10 +246,16 @@ for (const series of ['6.1', '6.12'] as const) {
         expect(Object.keys(pr.knobs)).toEqual(expect.arrayContaining(['sim.prewindow_cpu_ms', 'sim.cpu_share', 'sim.image_nodes']));
         // The process's own pages too (process_image.ts): its move_pages() arrays, and its start-up
         // pages where they are remote. Traced runs: within 1 page when exec put them all on one
-        // node, within 2 when execve() ran on one node and the rest on the other; allow 3.
+        // node, within 2 when execve() ran on one node and the rest on the other; allow 3 below.
+        // Above, allow one more scan of another process: the counters are machine-wide, and the
+        // lab's own long-lived shells on the box (its channels, the sampler) are scanned too once
+        // they have had a second of CPU time — traced: 16 PTEs of the lab's `sh` updated during one
+        // experiment on the box; CI once measured 1051 against 1030 predicted.
+        const OTHER_PROCESS_SCAN = 24;
         for (const c of ['numa_pte_updates', 'numa_hint_faults', 'numa_pages_migrated'] as const) {
           const got = { counter: c, image_nodes: pr.knobs['sim.image_nodes'], measured: m[c] ?? 0, predicted: pr.phases.migrate![c] ?? 0 };
-          expect(Math.abs(got.measured - got.predicted), JSON.stringify(got)).toBeLessThanOrEqual(3);
+          expect(got.predicted - got.measured, JSON.stringify(got)).toBeLessThanOrEqual(3);
+          expect(got.measured - got.predicted, JSON.stringify(got)).toBeLessThanOrEqual(3 + OTHER_PROCESS_SCAN);
         }
       }, 120_000);
 
