@@ -126,10 +126,27 @@ function hot(vma: Vma, lo: number, hi: number, end: number): AccessPattern {
   return { vma, lo, hi, rate: HOT_RATE * (hi - lo), phase: 0, start: 0, end };
 }
 
+/** Pages [lo, hi) of the VMA touched once, in the window's last millisecond. */
+function atWindowEnd(vma: Vma, lo: number, hi: number, windowEndMs: number): AccessPattern {
+  return { vma, lo, hi, rate: hi - lo, phase: 0, start: windowEndMs - 1, end: windowEndMs };
+}
+
+/** Write-faults pages [lo, hi) of the VMA (offsets from its start) on `nid`. */
+function writePages(k: Kernel, nid: number, vma: Vma, lo: number, hi: number): void {
+  for (let p = lo; p < hi; p++) handleAnonWriteFault(k, { nid }, vma, vma.start + p, false);
+}
+
+/** The variant's extra small VMA below .data (none before 6.12), its first `written` pages written on `nid`. */
+function mapExtraVma(k: Kernel, mm: Mm, nid: number, written: number): Vma | null {
+  const pages = k.variant.execImageExtraPages;
+  if (pages <= 0) return null;
+  const vma = mm.mapData(pages);
+  writePages(k, nid, vma, 0, Math.min(written, pages));
+  return vma;
+}
+
 export interface ProcessImage {
   data: Vma;
-  stack: Vma;
-  hotPages: number;
   /** The variant's extra small VMA and the pages of it in use (none before 6.12). */
   extra: { vma: Vma; hot: number } | null;
 }
@@ -139,15 +156,12 @@ export interface ProcessImage {
  * are its own (first touched on `nid`).
  */
 export function mapForkedImage(k: Kernel, mm: Mm, nid: number): ProcessImage {
-  const extraPages = k.variant.execImageExtraPages;
-  const lead = extraPages > 0 ? mm.mapData(extraPages) : null;
-  const written = Math.min(FORK_EXTRA_WRITTEN, extraPages);
-  for (let i = 0; lead && i < written; i++) handleAnonWriteFault(k, { nid }, lead, lead.start + i, false);
+  const lead = mapExtraVma(k, mm, nid, FORK_EXTRA_WRITTEN);
   const data = mm.mapData(FORK_DATA.pages);
-  for (let i = 0; i < FORK_DATA.resident; i++) handleAnonWriteFault(k, { nid }, data, data.start + i, false);
+  writePages(k, nid, data, 0, FORK_DATA.resident);
   const stack = mm.mapMainStack(FORK_STACK.pages);
-  for (let i = 0; i < FORK_STACK.resident; i++) handleAnonWriteFault(k, { nid }, stack, stack.end - 1 - i, false);
-  return { data, stack, hotPages: FORK_DATA.hot, extra: lead ? { vma: lead, hot: written } : null };
+  writePages(k, nid, stack, FORK_STACK.pages - FORK_STACK.resident, FORK_STACK.pages);
+  return { data, extra: lead ? { vma: lead, hot: Math.min(FORK_EXTRA_WRITTEN, lead.nrPages) } : null };
 }
 
 /**
@@ -157,16 +171,16 @@ export function mapForkedImage(k: Kernel, mm: Mm, nid: number): ProcessImage {
  */
 export function imageTouches(image: ProcessImage, untilMs: number, worker = 0): AccessPattern[] {
   const at = (a: AccessPattern): AccessPattern => ({ ...a, phase: worker % Math.max(1, a.hi - a.lo) });
-  const out = [at(hot(image.data, 0, image.hotPages, untilMs))];
+  const out = [at(hot(image.data, 0, FORK_DATA.hot, untilMs))];
   if (image.extra && image.extra.hot > 0) out.unshift(at(hot(image.extra.vma, 0, image.extra.hot, untilMs)));
   return out;
 }
 
 /** The child's main thread after pthread_join(): its pages written once more, in the window's last millisecond. */
 export function mainThreadEndTouches(image: ProcessImage, windowEndMs: number): AccessPattern[] {
-  const lo = image.hotPages;
+  const lo = FORK_DATA.hot;
   const hi = Math.min(FORK_DATA.resident, lo + FORK_MAIN_END_PAGES);
-  return hi > lo ? [{ vma: image.data, lo, hi, rate: hi - lo, phase: 0, start: windowEndMs - 1, end: windowEndMs }] : [];
+  return hi > lo ? [atWindowEnd(image.data, lo, hi, windowEndMs)] : [];
 }
 
 export interface ExecImage {
@@ -176,26 +190,24 @@ export interface ExecImage {
 }
 
 /**
- * thp-move's image at exec (numa-touch), written on `execNid`; the heap sized for the arrays of
- * `nrAddrs` pages (brk grows to fit them).
+ * thp-move's image at exec (numa-touch), written where `nodes` says; the heap sized for the arrays
+ * of `nrAddrs` pages (brk grows to fit them).
  */
 export function mapExecImage(k: Kernel, mm: Mm, nodes: ImageNodes, nrAddrs: number): ExecImage {
-  const extra = k.variant.execImageExtraPages;
-  const lead = extra > 0 ? mm.mapData(extra) : null;
+  const lead = mapExtraVma(k, mm, nodes.data, Infinity);
   const data = mm.mapData(EXEC_DATA.pages);
   const a = movePagesArrays(nrAddrs);
   const heap = mm.mapData(Math.max(EXEC_HEAP.pages, a.status[1] + FROM_NODE_HEAP_PAGES + 1));
   const stack = mm.mapMainStack(EXEC_STACK.pages);
-  const write = (nid: number, vma: Vma, vpn: number) => handleAnonWriteFault(k, { nid }, vma, vpn, false);
-  for (let i = 0; lead && i < extra; i++) write(nodes.data, lead, lead.start + i);
-  for (let i = 0; i < EXEC_DATA.resident; i++) write(nodes.data, data, data.start + i);
-  for (let i = 0; i < EXEC_HEAP.resident; i++) write(nodes.tls, heap, heap.start + i);
+  writePages(k, nodes.data, data, 0, EXEC_DATA.resident);
+  writePages(k, nodes.tls, heap, 0, EXEC_HEAP.resident);
   // execve() writes the arguments at the top; main()'s frame is below them.
-  for (let i = 0; i < EXEC_STACK.resident; i++) write(i < EXEC_STACK_ARGS_PAGES ? nodes.args : nodes.frame, stack, stack.end - 1 - i);
+  writePages(k, nodes.args, stack, EXEC_STACK.pages - EXEC_STACK_ARGS_PAGES, EXEC_STACK.pages);
+  writePages(k, nodes.frame, stack, EXEC_STACK.pages - EXEC_STACK.resident, EXEC_STACK.pages - EXEC_STACK_ARGS_PAGES);
   return {
     heap,
     touches: (untilMs) => [
-      ...(lead ? [hot(lead, 0, extra, untilMs)] : []),
+      ...(lead ? [hot(lead, 0, lead.nrPages, untilMs)] : []),
       hot(data, 0, EXEC_DATA.hot, untilMs),
       hot(heap, 0, EXEC_HEAP.hot, untilMs),
       hot(stack, EXEC_STACK.pages - EXEC_STACK.hot, EXEC_STACK.pages, untilMs),
@@ -209,10 +221,8 @@ export function mapExecImage(k: Kernel, mm: Mm, nodes: ImageNodes, nrAddrs: numb
  */
 export function mapMovePagesArrays(k: Kernel, image: ExecImage, nid: number, nrAddrs: number, windowEndMs: number): AccessPattern[] {
   const a = movePagesArrays(nrAddrs);
-  const heap = image.heap;
-  for (let p = a.addrs[0]; p <= a.status[1] + FROM_NODE_HEAP_PAGES; p++) handleAnonWriteFault(k, { nid }, heap, heap.start + p, false);
-  // All within the window's last millisecond.
-  return [a.addrs, a.status].map(([lo, hi]) => ({ vma: heap, lo, hi: hi + 1, rate: hi + 1 - lo, phase: 0, start: windowEndMs - 1, end: windowEndMs }));
+  writePages(k, nid, image.heap, a.addrs[0], a.status[1] + FROM_NODE_HEAP_PAGES + 1);
+  return [a.addrs, a.status].map(([lo, hi]) => atWindowEnd(image.heap, lo, hi + 1, windowEndMs));
 }
 
 /**
@@ -225,7 +235,7 @@ export function mapMovePagesArrays(k: Kernel, image: ExecImage, nid: number, nrA
 export function mapThreadStack(k: Kernel, mm: Mm, task: Task, creatorNid: number, untilMs: number, first: boolean): Vma {
   const thpTop = first && !k.variant.mapStackNoHugepage;
   const vma = mm.mmapAnon(THREAD_STACK_PAGES, thpTop ? 'none' : 'nohugepage');
-  for (let i = 1; i <= THREAD_STACK_WRITTEN_PAGES; i++) handleAnonWriteFault(k, { nid: creatorNid }, vma, vma.end - i, false);
+  writePages(k, creatorNid, vma, THREAD_STACK_PAGES - THREAD_STACK_WRITTEN_PAGES, THREAD_STACK_PAGES);
   task.access.push(hot(vma, THREAD_STACK_PAGES - THREAD_STACK_HOT_PAGES, THREAD_STACK_PAGES, untilMs));
   return vma;
 }

@@ -13,15 +13,18 @@ export interface LabInChromium {
   serve: Awaited<ReturnType<typeof startServe>>;
   browser: Browser;
   page: Page;
-  /** Closes Chromium, stops `numa-lab serve` (waiting for it, so it restores what it holds) and removes its store. */
+  /** Closes Chromium, stops `numa-lab serve` (waiting for it, so it restores what it holds) and removes a store it made. */
   close(): Promise<void>;
 }
 
-/** The real `numa-lab serve` on a fresh store, and a page of Debian's Chromium (not yet navigated). */
-export async function openLabInChromium(tag: string, viewport: { width: number; height: number }): Promise<LabInChromium> {
+/**
+ * The real `numa-lab serve` on a fresh store (or on `dbPath`, an existing one, which is kept), and
+ * a page of Debian's Chromium (not yet navigated).
+ */
+export async function openLabInChromium(tag: string, viewport: { width: number; height: number }, dbPath?: string): Promise<LabInChromium> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const dir = mkdtempSync(join(tmpdir(), `numalab-e2e-${tag}-`));
-  const serve = await startServe(join(dir, 'lab.db'));
+  const dir = dbPath ? undefined : mkdtempSync(join(tmpdir(), `numalab-e2e-${tag}-`));
+  const serve = await startServe(dbPath ?? join(dir!, 'lab.db'));
   const browser = await launchChromium().catch((e) => {
     serve.child.kill('SIGTERM');
     throw e;
@@ -38,7 +41,7 @@ export async function openLabInChromium(tag: string, viewport: { width: number; 
         serve.child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 10000))]);
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -17,8 +17,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../../src/main/repoRoot';
 import { PER_RUN_COUNTERS } from '../../src/shared/experiments/perRun';
-import { startServe } from '../e2e/serveProcess';
-import { launchChromium } from '../e2e/chromium';
+import { ARTIFACTS, openLabInChromium } from '../e2e/labInChromium';
 
 /**
  * The virtual NUMA box on real Debian kernels: one 2-node guest per kernel for the whole
@@ -306,10 +305,9 @@ describe('the Experiments view in Chromium, on the store the boxes filled', () =
     const id = numaTouchIds['6.1'] ?? numaTouchIds['6.12'];
     expect(id, 'a numa-touch experiment ran on a box').toBeTruthy();
     // The real `numa-lab serve` on the store the in-test lab wrote (WAL: both may have it open).
-    const serve = await startServe(labDb);
-    const browser = await launchChromium();
+    const ui = await openLabInChromium('per-run', { width: 1400, height: 1200 }, labDb);
     try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
+      const { page, serve } = ui;
       await page.goto(serve.url);
       await page.getByTestId('tab-experiments').click();
       await page.getByTestId(`exp-row-${id}`).click();
@@ -322,12 +320,9 @@ describe('the Experiments view in Chromium, on the store the boxes filled', () =
       expect(huge).toBe('2 / 2');
       expect(cells.at(-1)).toMatch(/\bprewindow_cpu_ms=[\d.]+\b/);
       expect(cells.at(-1)).toMatch(/\bcpu_share=[\d.]+\b/);
-      await page.getByTestId('exp-result').screenshot({ path: join(repoRoot(), 'test', 'artifacts', 'experiment-per-run.png') });
+      await page.getByTestId('exp-result').screenshot({ path: join(ARTIFACTS, 'experiment-per-run.png') });
     } finally {
-      await browser.close().catch(() => {});
-      const exited = new Promise((r) => serve.child.once('exit', r));
-      serve.child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      await ui.close();
     }
   }, 90_000);
 });

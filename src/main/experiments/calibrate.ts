@@ -24,16 +24,17 @@ export function calibrationKnobs(workload: string, params: WorkloadParams, resul
   if (workload === 'numa01' || workload === 'numa02') {
     const rate = calibratedBzeroRate(workload, params, results, nrCpus);
     if (rate) out['sim.bzero_mib_per_sec'] = String(rate);
-    const pre = meanOf(infos, (i) => (Number(i.thread_task_cpu_s) - Number(i.thread_cpu_s)) * 1000);
-    const share = meanOf(infos, (i) => Number(i.thread_cpu_s) / Number(i.elapsed_s));
-    if (pre !== undefined) out['sim.prewindow_cpu_ms'] = round(pre, 1);
-    if (share !== undefined && share > 0) out['sim.cpu_share'] = round(Math.min(1, share), 4);
     // Per thread when every run reported its threads' clocks: each thread is scanned by its own
     // clock (numa01: one process may get its first scan in the window and the other not).
     const perThread = perThreadClocks(infos);
     if (perThread) {
       out['sim.prewindow_cpu_ms'] = perThread.map((t) => round(t.pre, 1)).join(',');
       out['sim.cpu_share'] = perThread.map((t) => round(Math.max(0.01, Math.min(1, t.share)), 4)).join(',');
+    } else {
+      const pre = meanOf(infos, (i) => (Number(i.thread_task_cpu_s) - Number(i.thread_cpu_s)) * 1000);
+      const share = meanOf(infos, (i) => Number(i.thread_cpu_s) / Number(i.elapsed_s));
+      if (pre !== undefined) out['sim.prewindow_cpu_ms'] = round(pre, 1);
+      if (share !== undefined && share > 0) out['sim.cpu_share'] = round(Math.min(1, share), 4);
     }
   } else if (workload === 'numa-touch') {
     const pre = meanOf(infos, (i) => (Number(i.task_cpu_s) - Number(i.cpu_s)) * 1000);
