@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { testHomeEnv } from './test/support/testHome';
+import { testHomeEnv } from './test/support/testHome.ts';
 import { fileURLToPath } from 'node:url';
 
 // One run for everything `npm test` checks: unit tests beside the code (src/**), integration

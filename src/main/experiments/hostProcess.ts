@@ -45,7 +45,10 @@ echo "$D"; cat "$D/pid"`;
   /** New output since the last poll, and the exit status once it ended. */
   async poll(): Promise<{ output: string; exit?: HostProcessExit }> {
     const d = shQuote(this.dir);
-    const r = await this.session.run(`tail -c +${this.offset + 1} ${d}/out 2>/dev/null; printf '\\036'; cat ${d}/rc 2>/dev/null; true`, { timeoutMs: 15000 });
+    // rc is read BEFORE the output: rc is written only after the workload's stdout is closed,
+    // so once it is seen, the output read after it is complete. Read the other way round, a
+    // process that prints its last line and exits between the two reads loses that line.
+    const r = await this.session.run(`rc=$(cat ${d}/rc 2>/dev/null); tail -c +${this.offset + 1} ${d}/out 2>/dev/null; printf '\\036%s' "$rc"`, { timeoutMs: 15000 });
     const sep = r.lastIndexOf('\x1e');
     const output = r.slice(0, sep);
     const rc = r.slice(sep + 1).trim();
