@@ -29,7 +29,11 @@ export class HostProcess {
    * validated parameters). The inner sh writes its pid and execs, so `pid` is the workload's own.
    */
   static async start(session: HostSession, argv: string[], opts: { asRoot?: (script: string) => string } = {}): Promise<HostProcess> {
-    const inner = 'echo $$ > "$D/pid"; exec "$@"';
+    // numalab-mpol (the virtual box's channel shells run under MPOL_LOCAL so NUMA balancing
+    // never scans them; see resources/testbox/numalab-mpol.c): the workload goes back to the
+    // default policy, so the kernel balances it as on any machine. Other hosts have no such
+    // helper and their shells already have the default policy.
+    const inner = 'echo $$ > "$D/pid"; [ -x /usr/sbin/numalab-mpol ] && exec /usr/sbin/numalab-mpol default "$@"; exec "$@"';
     const outer = `sh -c ${shQuote(inner)} sh "$@" > "$D/out" 2> "$D/err" </dev/null; echo $? > "$D/rc"`;
     const script = `D=$(mktemp -d /tmp/numalab-wl.XXXXXX) || exit 1
 export D

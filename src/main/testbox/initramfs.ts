@@ -5,12 +5,13 @@ import { gzipSync } from 'node:zlib';
 import type { Log } from './errors';
 import { cacheDir, resourcesDir } from './paths';
 import { runOk } from './run';
-import { compileWorkloads } from './workloads';
+import { compileGuestTools, compileWorkloads } from './workloads';
 
 /**
  * The guest's whole userland, as a gzip'd newc cpio the kernel unpacks into its rootfs:
- * static busybox with a link per applet, resources/testbox/init as /init, and the compiled
- * workloads in /opt/numa-lab/bin. Cached by content, so one build serves every box and kernel.
+ * static busybox with a link per applet, resources/testbox/init as /init, the guest helpers
+ * (resources/testbox/*.c, e.g. numalab-mpol) in /usr/sbin, and the compiled workloads in
+ * /opt/numa-lab/bin. Cached by content, so one build serves every box and kernel.
  */
 export const GUEST_WORKLOAD_DIR = '/opt/numa-lab/bin';
 
@@ -25,9 +26,10 @@ function listTree(root: string, rel = '.'): string[] {
 export async function buildInitramfs(busybox: string, log: Log, cache = cacheDir()): Promise<string> {
   const init = readFileSync(join(resourcesDir(), 'testbox', 'init'));
   const workloads = await compileWorkloads(log, cache);
+  const tools = await compileGuestTools(log, cache);
   const resetPort = readFileSync(join(resourcesDir(), 'testbox', 'reset-port'));
   const bb = readFileSync(busybox);
-  const hash = createHash('sha256').update(init).update(resetPort).update(bb).update(workloads.hash).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(init).update(resetPort).update(bb).update(workloads.hash).update(tools.hash).digest('hex').slice(0, 16);
   const out = join(cache, 'initramfs', `${hash}.cpio.gz`);
   if (existsSync(out)) return out;
 
@@ -46,6 +48,11 @@ export async function buildInitramfs(busybox: string, log: Log, cache = cacheDir
   }
   writeFileSync(join(stage, 'init'), init, { mode: 0o755 });
   writeFileSync(join(stage, 'usr/sbin/numalab-reset-port'), resetPort, { mode: 0o755 });
+  // Guest helpers in /usr/sbin (not the workload dir: they are the box's plumbing, not workloads).
+  for (const n of tools.names) {
+    copyFileSync(join(tools.dir, n), join(stage, 'usr/sbin', n));
+    chmodSync(join(stage, 'usr/sbin', n), 0o755);
+  }
   writeFileSync(join(stage, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
   writeFileSync(join(stage, 'etc/group'), 'root:x:0:\n');
   for (const n of workloads.names) {

@@ -18,8 +18,16 @@ export interface CompiledWorkloads {
   failed: Array<{ name: string; error: string }>;
 }
 
-export async function compileWorkloads(log: Log, cache = cacheDir()): Promise<CompiledWorkloads> {
-  const src = join(resourcesDir(), 'workloads');
+export function compileWorkloads(log: Log, cache = cacheDir()): Promise<CompiledWorkloads> {
+  return compileStatic(join(resourcesDir(), 'workloads'), 'workloads', log, cache);
+}
+
+/** The guest's own helpers (resources/testbox/*.c, e.g. numalab-mpol), built the same way. */
+export function compileGuestTools(log: Log, cache = cacheDir()): Promise<CompiledWorkloads> {
+  return compileStatic(join(resourcesDir(), 'testbox'), 'guest-tools', log, cache);
+}
+
+async function compileStatic(src: string, kind: string, log: Log, cache: string): Promise<CompiledWorkloads> {
   const files = readdirSync(src)
     .filter((f) => f.endsWith('.c'))
     .sort();
@@ -27,7 +35,7 @@ export async function compileWorkloads(log: Log, cache = cacheDir()): Promise<Co
   const h = createHash('sha256').update(gcc.stdout);
   for (const f of files) h.update(f).update(readFileSync(join(src, f)));
   const hash = h.digest('hex').slice(0, 16);
-  const dir = join(cache, 'workloads', hash);
+  const dir = join(cache, kind, hash);
   const failedFile = join(dir, 'failed.json');
   if (existsSync(failedFile)) {
     const failed = JSON.parse(readFileSync(failedFile, 'utf8')) as CompiledWorkloads['failed'];
@@ -35,7 +43,7 @@ export async function compileWorkloads(log: Log, cache = cacheDir()): Promise<Co
     return { dir, names, hash, failed };
   }
 
-  log(`workloads: compiling ${files.join(', ')} with gcc -static -O2`);
+  log(`${kind}: compiling ${files.join(', ')} with gcc -static -O2`);
   const tmp = `${dir}.tmp${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
@@ -49,7 +57,7 @@ export async function compileWorkloads(log: Log, cache = cacheDir()): Promise<Co
     if (r.code === 0) names.push(name);
     else {
       failed.push({ name, error: r.stderr.trim().split('\n').slice(0, 6).join('\n') });
-      log(`workloads: ${f} does not compile, left out of the box: ${failed[failed.length - 1].error.split('\n')[0]}`);
+      log(`${kind}: ${f} does not compile, left out of the box: ${failed[failed.length - 1].error.split('\n')[0]}`);
     }
   }
   writeFileSync(join(tmp, 'failed.json'), JSON.stringify(failed));
