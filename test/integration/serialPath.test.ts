@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab } from '../../src/main/lab';
 import type { HostStatus } from '../../src/main/hosts/hostSession';
 import { upload } from '../../src/main/hosts/upload';
+import { lockMachineKnobs } from '../support/knobGuard';
 
 // `serial:<unix socket>` against busybox ash behind a real pty: each connection to the socket
 // gets a fresh `busybox sh -i` on a pty, the way a console server would bridge a serial line.
@@ -17,9 +19,10 @@ const shells: IPty[] = [];
 let server: Server;
 let lab: Lab;
 
-beforeAll(async () => {
-  server = createServer((conn) => {
-    const pty = spawn('/bin/busybox', ['sh', '-i'], { name: 'vt100', cols: 80, rows: 24, cwd: '/', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', PS1: '~ # ' }, encoding: null });
+/** A console server: each connection to `path` gets a fresh `argv` on a pty. */
+async function consoleServer(path: string, argv: string[], env: Record<string, string>): Promise<Server> {
+  const srv = createServer((conn) => {
+    const pty = spawn(argv[0], argv.slice(1), { name: 'vt100', cols: 80, rows: 24, cwd: '/', env, encoding: null });
     shells.push(pty);
     pty.onData((d) => conn.write(d as unknown as Buffer));
     conn.on('data', (d) => pty.write(d));
@@ -27,13 +30,29 @@ beforeAll(async () => {
     conn.on('close', () => pty.kill('SIGKILL'));
     conn.on('error', () => undefined);
   });
-  await new Promise<void>((r) => server.listen(sock, r));
+  await new Promise<void>((r) => srv.listen(path, r));
+  return srv;
+}
+
+// A second console whose shell is `nobody` with only busybox on its PATH (no sudo): a host the
+// lab reaches without any way to root.
+const sockNobody = join(dir, 'nobody.sock');
+let serverNobody: Server;
+
+beforeAll(async () => {
+  server = await consoleServer(sock, ['/bin/busybox', 'sh', '-i'], { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', PS1: '~ # ' });
+  const bb = join(dir, 'bb');
+  mkdirSync(bb);
+  execFileSync('/bin/busybox', ['--install', '-s', bb]);
+  chmodSync(dir, 0o755);
+  serverNobody = await consoleServer(sockNobody, ['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '/bin/busybox', 'sh', '-i'], { PATH: bb, HOME: '/tmp', PS1: '$ ' });
   lab = new Lab({ dbPath: join(dir, 'lab.db'), shell: 'headless', knobs: { autoRestore: false } });
 });
 afterAll(async () => {
   await lab?.close();
   for (const p of shells) p.kill('SIGKILL');
   await new Promise((r) => server.close(r));
+  await new Promise((r) => serverNobody?.close(r));
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -86,5 +105,26 @@ describe('serial:<path> hosts (busybox ash behind a pty, through a unix socket)'
     const back = (await lab.dispatch('hosts.connect', { target: target() })) as HostStatus;
     expect(back.state).toBe('ready');
     expect((await s.exec('echo again')).stdout).toBe('again\n');
+  });
+
+  it('a host with no way to root: privilege none, knobs readable, a knob write refused with the reason and nothing journaled', async () => {
+    const t = `serial:${sockNobody}`;
+    const st = (await lab.dispatch('hosts.connect', { target: t })) as HostStatus;
+    expect(st).toMatchObject({ state: 'ready', privilege: 'none' });
+    const PTS = '/sys/kernel/mm/transparent_hugepage/khugepaged/pages_to_scan';
+    const unlock = await lockMachineKnobs();
+    try {
+      const original = readFileSync(PTS, 'utf8').trim();
+      const listed = (await lab.knobs.list(t)).knobs.find((k) => k.id === 'khugepaged.pages_to_scan');
+      expect(listed?.current).toBe(original);
+      await expect(lab.dispatch('knobs.set', { target: t, values: { 'khugepaged.pages_to_scan': String(Number(original) + 13) } })).rejects.toThrow(
+        /knobs are root-only files, and .* was reached as a user that is not root and has no sudo; connect as root, or as a user that sudo allows/,
+      );
+      expect(readFileSync(PTS, 'utf8').trim()).toBe(original);
+      expect(lab.knobs.pending().find((p) => p.target === t)).toBeUndefined();
+      expect(((await lab.dispatch('knobs.restore', { target: t })) as { results: unknown[] }).results).toEqual([]);
+    } finally {
+      unlock();
+    }
   });
 });

@@ -10,7 +10,7 @@ import { Lab } from '../../src/main/lab';
 import { REDACTED } from '../../src/main/hosts/transcript';
 import type { HostStatus } from '../../src/main/hosts/hostSession';
 import { addTempUser, removeSshd, startSshd, type Sshd } from './sshd';
-import { lockMachineKnobs } from '../support/knobGuard';
+import { lockMachineKnobs, restoreKnobFiles, snapshotKnobFiles } from '../support/knobGuard';
 import { until } from '../support/until';
 
 // The ssh transport against a real Debian sshd on 127.0.0.1 (its own key, port and config; see
@@ -162,6 +162,36 @@ describe('ssh hosts against a real sshd', () => {
     lab.transcripts.flush();
     const { stdout } = await run('sh', ['-c', `cat ${dir}/lab.db* | grep -c -a -F -- "$P" || true`], { env: { ...process.env, P: password } });
     expect(stdout.trim()).toBe('0');
+  });
+
+  it.runIf(existsSync('/usr/bin/sudo'))('knobs as a user that is not root: written through sudo -n, journaled, and restored', async () => {
+    const sudoers = '/etc/sudoers.d/numalab-test-knobs';
+    cleanups.push(() => existsSync(sudoers) && unlinkSync(sudoers));
+    cleanups.push(addTempUser('numalabknobs', '/bin/bash'));
+    writeFileSync(sudoers, 'numalabknobs ALL=(ALL) NOPASSWD: ALL\n', { mode: 0o440 });
+    const PTS = '/sys/kernel/mm/transparent_hugepage/khugepaged/pages_to_scan';
+    const onSys = () => readFileSync(PTS, 'utf8').trim();
+    const unlock = await lockMachineKnobs();
+    const snap = snapshotKnobFiles();
+    try {
+      const original = onSys();
+      const next = String(Number(original) + 13);
+
+      const sudoUser = `ssh://numalabknobs@127.0.0.1:${sshd.port}`;
+      expect(((await lab.dispatch('hosts.connect', { target: sudoUser })) as HostStatus).privilege).toBe('sudo');
+      const set = await lab.knobs.set(sudoUser, { 'khugepaged.pages_to_scan': next }, 'cli');
+      expect(set.results).toEqual([expect.objectContaining({ id: 'khugepaged.pages_to_scan', ok: true, before: original, after: next })]);
+      expect(onSys()).toBe(next);
+      expect(lab.knobs.pending().find((p) => p.target === sudoUser)?.knobIds).toEqual(['khugepaged.pages_to_scan']);
+      const back = await lab.knobs.restore(sudoUser);
+      expect(back).toMatchObject({ restored: 1, failed: 0 });
+      expect(onSys()).toBe(original);
+      expect(lab.knobs.pending().find((p) => p.target === sudoUser)).toBeUndefined();
+
+    } finally {
+      restoreKnobFiles(snap);
+      unlock();
+    }
   });
 
   it.runIf(existsSync('/usr/bin/sudo'))('privilege: sudo -n is used when allowed; a sudo password is typed once in the terminal tab', async () => {

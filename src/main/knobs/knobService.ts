@@ -109,6 +109,14 @@ export class KnobService {
    */
   private async apply(session: HostSession, states: KnobState[], writes: ValidatedWrite[], origin: KnobOrigin): Promise<KnobWriteResult[]> {
     const target = session.target;
+    // Checked before anything is journaled: a write that cannot happen must not leave open
+    // journal entries behind (they would be offered for a restore that cannot happen either).
+    if (writes.length && session.privilege === 'none') {
+      throw new LabApiError(
+        `${target}: knobs are root-only files, and ${target} was reached as a user that is not root and has no sudo; connect as root, or as a user that sudo allows (NOPASSWD, or with its password typed in the terminal tab)`,
+        'needs-root',
+      );
+    }
     const ordered = safeWriteOrder(writes.map((w) => ({ ...w, rank: this.rank(w.id) })));
     const changeIds = this.repo.recordPlanned(
       target,
