@@ -85,6 +85,18 @@ const KEY_SUFFIXES: Record<KnobKey, string[]> = {
   shrinkAfterSetup: ['sim.shrink_after_setup'],
 };
 
+/**
+ * The model's own inputs, `sim.*` (calibration such as sim.cpu_share, the tick rate): knobs of the
+ * prediction only, never written to a host.
+ */
+export const MODEL_KNOBS: readonly string[] = Object.values(KEY_SUFFIXES)
+  .flat()
+  .filter((s) => s.startsWith('sim.'));
+
+export function isModelKnob(name: string): boolean {
+  return name.startsWith('sim.');
+}
+
 export function defaultKnobs(): SimKnobs {
   return {
     thpEnabled: 'always',

@@ -112,7 +112,7 @@ export function formatVerdicts(vs: CounterVerdict[]): string {
   const shown = vs.filter((v) => v.measured !== 0 || v.predicted !== 0 || v.verdict === 'diverged');
   const w = Math.max(8, ...shown.map((v) => v.counter.length));
   const head = `${'counter'.padEnd(w)}  ${'measured'.padStart(10)}  ${'predicted'.padStart(10)}  ${'diff'.padStart(8)}  verdict`;
-  return [head, ...shown.map((v) => `${v.counter.padEnd(w)}  ${String(v.measured).padStart(10)}  ${String(v.predicted).padStart(10)}  ${String(v.difference).padStart(8)}  ${v.verdict}${v.verdict === 'within tolerance' ? ` (±${v.allowed})` : ''}`)].join('\n');
+  return [head, ...shown.map((v) => `${v.counter.padEnd(w)}  ${String(v.measured).padStart(10)}  ${String(v.predicted).padStart(10)}  ${String(v.difference).padStart(8)}  ${v.verdict}${v.verdict === 'within tolerance' ? ` (±${v.allowed})` : ''}${v.boundary ? ` [scan boundary: predicted ${v.boundary.lo}..${v.boundary.hi}]` : ''}`)].join('\n');
 }
 
 export function formatRunText(id: number, o: ExperimentOutcome): string {

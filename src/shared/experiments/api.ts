@@ -28,6 +28,8 @@ export const CounterVerdictSchema = z.object({
   verdict: z.enum(['exact', 'within tolerance', 'diverged', 'info']),
   allowed: z.number(),
   spread: z.number(),
+  /** On a scan boundary: the range of predictions the measured value was judged against. */
+  boundary: z.object({ lo: z.number(), hi: z.number() }).optional(),
 });
 
 export const MeasuredRunSchema = ExperimentResultSchema.extend({

@@ -78,13 +78,26 @@ export interface CounterVerdict {
   allowed: number;
   /** Spread of the measured repetitions (max − min), 0 for one run. */
   spread: number;
+  /**
+   * On a scan boundary (scanBoundary.ts): the lowest and highest prediction when the CPU time
+   * before the window is shifted a little either way. The measured value is judged against the
+   * whole range.
+   */
+  boundary?: { lo: number; hi: number };
+}
+
+export interface VerdictOptions {
+  otherPagesMove?: boolean;
+  infoOnly?: readonly string[];
+  /** Per counter, the range of predictions near a scan boundary (predictedRanges()). */
+  boundary?: Record<string, { lo: number; hi: number }>;
 }
 
 /**
  * @param measured one delta map per repetition (a counter absent = 0)
  * @param predicted the simulator's deltas for the same spec
  */
-export function verdicts(measured: Array<Record<string, number>>, predicted: Record<string, number>, opts: { otherPagesMove?: boolean; infoOnly?: readonly string[] } = {}): CounterVerdict[] {
+export function verdicts(measured: Array<Record<string, number>>, predicted: Record<string, number>, opts: VerdictOptions = {}): CounterVerdict[] {
   const names = new Set<string>();
   for (const m of measured) for (const k of Object.keys(m)) names.add(k);
   for (const k of Object.keys(predicted)) names.add(k);
@@ -100,6 +113,7 @@ export function verdicts(measured: Array<Record<string, number>>, predicted: Rec
     const m = Math.round(mean * 100) / 100;
     let allowed = 0;
     let verdict: Verdict;
+    let boundary: { lo: number; hi: number } | undefined;
     if (cls === 'info') {
       verdict = 'info';
     } else if (cls === 'exact') {
@@ -108,9 +122,13 @@ export function verdicts(measured: Array<Record<string, number>>, predicted: Rec
     } else {
       const t = (opts.otherPagesMove ? BALANCING_TOLERANT[counter] : undefined) ?? TOLERANT_COUNTERS[counter];
       allowed = Math.max(t.abs, t.rel * Math.max(Math.abs(mean), Math.abs(p))) + spread / 2;
-      verdict = m === p ? 'exact' : Math.abs(m - p) <= allowed ? 'within tolerance' : 'diverged';
+      const b = opts.boundary?.[counter];
+      if (b && b.lo < b.hi) boundary = { lo: Math.min(b.lo, p), hi: Math.max(b.hi, p) };
+      // Distance from the prediction, or from the range of predictions on a scan boundary.
+      const off = boundary ? Math.max(0, boundary.lo - m, m - boundary.hi) : Math.abs(m - p);
+      verdict = m === p ? 'exact' : off <= allowed ? 'within tolerance' : 'diverged';
     }
-    out.push({ counter, measured: m, predicted: p, difference: Math.round((m - p) * 100) / 100, verdict, allowed: Math.round(allowed * 100) / 100, spread });
+    out.push({ counter, measured: m, predicted: p, difference: Math.round((m - p) * 100) / 100, verdict, allowed: Math.round(allowed * 100) / 100, spread, ...(boundary ? { boundary } : {}) });
   }
   return out;
 }

@@ -108,7 +108,7 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
                 </strong>
               </p>
               <OverlayCharts lab={lab} runId={outcome.measured[0]?.runId ?? null} predicted={(outcome.predicted?.series as never) ?? null} />
-              <div className="sim-events-row">
+              <div className="sim-events-row verdict-row">
                 {Object.entries(outcome.verdictsByPhase).map(([phase, vs]) => (
                   <VerdictTable key={phase} title={`phase ${phase}`} verdicts={vs} testId={`verdicts-${phase}`} />
                 ))}

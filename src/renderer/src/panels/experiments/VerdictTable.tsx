@@ -24,7 +24,14 @@ export function VerdictTable({ title, verdicts, testId }: { title: string; verdi
             <tr key={v.counter} data-testid={testId ? `${testId}-${v.counter}` : undefined}>
               <td>{v.counter}</td>
               <td className="num">{v.measured.toLocaleString('en-US')}</td>
-              <td className="num">{v.predicted.toLocaleString('en-US')}</td>
+              <td className="num" title={v.boundary ? 'a NUMA-balancing scan is predicted within 100 ms of CPU time of the window\'s edge: the measured value is judged against the predictions with that time shifted either way' : undefined}>
+                {v.predicted.toLocaleString('en-US')}
+                {v.boundary ? (
+                  <span className="boundary" data-testid={testId ? `${testId}-${v.counter}-boundary` : undefined}>
+                    scan boundary: <span className="range">{`${v.boundary.lo.toLocaleString('en-US')}–${v.boundary.hi.toLocaleString('en-US')}`}</span>
+                  </span>
+                ) : null}
+              </td>
               <td className="num">{v.difference.toLocaleString('en-US')}</td>
               <td className={`verdict v-${v.verdict.replace(/\s+/g, '-')}`}>
                 {v.verdict}

@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Lab } from '../../src/main/lab';
+
+// `sim.*` knobs in an experiment are the model's inputs: they reach the prediction (and win over
+// what the runs calibrate), they are never written to the host, and a wrong one is refused
+// before anything runs. Measured on this machine with a THP-fault-only thp-move (one node is enough).
+const dir = mkdtempSync(join(tmpdir(), 'numalab-modelknobs-'));
+const lab = new Lab({ dbPath: join(dir, 'lab.db'), shell: 'headless', knobs: { autoRestore: false } });
+afterAll(async () => {
+  await lab.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+const start = (knobs: Record<string, string>) =>
+  lab.experiments.start({ target: 'local', workload: 'thp-move', params: { thps: '2', migrate: '0' }, knobs, repeat: 1, rateHz: 10, baselineS: 0, cooldownS: 0 });
+
+describe('model knobs (sim.*) in an experiment', () => {
+  it('go to the model and are recorded with the outcome, and nothing is written to the host', async () => {
+    const row = await (await start({ 'sim.reserved_mib_per_node': '7', 'sim.hz': '1000' })).done;
+    expect(row.status, String(row.error)).toBe('completed');
+    expect(row.outcome!.spec.knobs).toMatchObject({ 'sim.reserved_mib_per_node': '7', 'sim.hz': '1000' });
+    expect(row.outcome!.predicted!.phases.setup!.thp_fault_alloc).toBe(2);
+    expect(lab.knobs.pending()).toEqual([]);
+    expect(lab.knobs.stackDepth('local')).toBe(0);
+  });
+
+  it('an unknown or out-of-range one is refused with what is allowed', async () => {
+    const unknown = await (await start({ 'sim.cpu_shar': '1' })).done;
+    expect(unknown.status).toBe('failed');
+    expect(unknown.error).toMatch(/unknown model knob "sim.cpu_shar"; allowed: .*sim.cpu_share/);
+    const range = await (await start({ 'sim.cpu_share': '2' })).done;
+    expect(range.status).toBe('failed');
+    expect(range.error).toMatch(/sim.cpu_share: given "2"; allowed: a number from 0.01 to 1/);
+  });
+});
