@@ -53,7 +53,7 @@ async function main() {
           const pred = o.predicted?.phases.migrate?.[c] ?? 0;
           const pr = rows.map((r) => r.cells.find((x) => x.counter === c)!.predicted);
           const inSpread = pred >= Math.min(...vals) && pred <= Math.max(...vals) ? 'yes' : 'no';
-          console.log(`${c.padEnd(26)} ${`${Math.min(...vals)}..${Math.max(...vals)}`.padStart(20)} ${mean.toFixed(1).padStart(9)} ${String(pred).padStart(10)} ${`${Math.min(...pr)}..${Math.max(...pr)}`.padStart(16)}  ${inSpread.padEnd(9)}  ${v?.verdict ?? "—"}${v?.boundary ? ` (scan boundary ${v.boundary.lo}..${v.boundary.hi})` : ""}`);
+          console.log(`${c.padEnd(26)} ${`${Math.min(...vals)}..${Math.max(...vals)}`.padStart(20)} ${mean.toFixed(1).padStart(9)} ${String(pred).padStart(10)} ${`${Math.min(...pr)}..${Math.max(...pr)}`.padStart(16)}  ${inSpread.padEnd(9)}  ${v?.verdict ?? '—'}${v?.boundary ? ` (scan boundary ${v.boundary.lo}..${v.boundary.hi})` : ''}`);
         }
       }
     } finally {
