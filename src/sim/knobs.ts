@@ -53,6 +53,13 @@ export interface SimKnobs {
    * the workload (thp-move's `image_nodes`); the knob takes one node for all or four, `a,f,d,t`.
    */
   imageNodes: ImageNodes | null;
+  /**
+   * Model-only, numa01/numa02, per process: pages between the start of the region's mmap() and
+   * the 2 MiB-aligned region (the alignment head, 0..511, where ASLR put the mapping). The head
+   * merges with the first thread stack's VMA, and task_numa_work() charges its budget for it
+   * (process_image.ts). Experiments read it from the workload (`region_head_gap_pages`).
+   */
+  regionHeadGapPages: number[] | null;
   /** Model-only: node memory the kernel itself keeps, MiB per node. */
   reservedMibPerNode: number;
   /** Model-only: run deferred_split_scan() (memory-pressure shrinker) at the end of the setup phase. */
@@ -78,6 +85,7 @@ const KEY_SUFFIXES: Record<KnobKey, string[]> = {
   prewindowCpuMs: ['sim.prewindow_cpu_ms'],
   cpuShare: ['sim.cpu_share'],
   imageNodes: ['sim.image_nodes'],
+  regionHeadGapPages: ['sim.region_head_gap_pages'],
   // set through sim.prewindow_cpu_ms / sim.cpu_share given as lists
   prewindowCpuMsPerTask: [],
   cpuSharePerTask: [],
@@ -116,6 +124,7 @@ export function defaultKnobs(): SimKnobs {
     prewindowCpuMs: null,
     cpuShare: 1,
     imageNodes: null,
+    regionHeadGapPages: null,
     prewindowCpuMsPerTask: null,
     cpuSharePerTask: null,
     reservedMibPerNode: 64,
@@ -242,6 +251,12 @@ export function normalizeKnobs(raw: Record<string, unknown> | undefined, default
       case 'imageNodes':
         k.imageNodes = imageNodes(name, v);
         break;
+      case 'regionHeadGapPages': {
+        const xs = numList(name, v, 0, 511);
+        if (xs.some((x) => !Number.isInteger(x))) throw new Error(`knob ${name}: given "${String(v)}"; allowed: whole pages from 0 to 511, one per process separated by commas`);
+        k.regionHeadGapPages = xs;
+        break;
+      }
       case 'reservedMibPerNode':
         k.reservedMibPerNode = num(name, v, 0, 1e7);
         break;

@@ -66,6 +66,12 @@ export interface NumabState {
 export class Vma {
   readonly slots: PmdSlot[];
   numab: NumabState | null = null;
+  /**
+   * Pages of an empty mapping merged onto this VMA's top in the kernel (same flags, nothing
+   * present), not modelled as pages: task_numa_work() charges its budget for them with the chunk
+   * that ends the VMA. The first thread stack of numa01/numa02 carries the region's alignment head.
+   */
+  mergedAbovePages = 0;
   constructor(
     readonly mm: Mm,
     /** First virtual page number; 2 MiB aligned. */

@@ -150,9 +150,11 @@ export function taskNumaWork(k: Kernel, tasks: TaskSet, p: Task): ProtNoneEntry[
       end = Math.min(end, vma.end);
       const nrPteUpdates = changeProtNuma(k, vma, start, end, targetNode, out);
       // "Try to scan sysctl_numa_balancing_size worth of hpages that have at least 1 present PTE":
-      // the budget shrinks by the chunk's range only if the chunk updated something.
-      if (nrPteUpdates) pages -= end - start;
-      virtpages -= end - start;
+      // the budget shrinks by the chunk's range only if the chunk updated something. The range
+      // includes an empty mapping merged onto the VMA's top (mergedAbovePages).
+      const range = end - start + (end === vma.end ? vma.mergedAbovePages : 0);
+      if (nrPteUpdates) pages -= range;
+      virtpages -= range;
       start = end;
       if (pages <= 0 || virtpages <= 0) {
         stoppedInVma = true;

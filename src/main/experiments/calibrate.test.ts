@@ -55,3 +55,14 @@ describe('calibrating numa01/numa02 per thread (each is scanned by its own clock
     expect(k['sim.prewindow_cpu_ms']).toBe('300');
   });
 });
+
+describe('calibrating numa01/numa02 to where ASLR put the region (6.1 does not align anonymous mappings)', () => {
+  it('passes each process\'s alignment head, the most common value over the runs', () => {
+    const run = (region_head_gap_pages: unknown) => ({ info: { region_head_gap_pages } });
+    expect(calibrationKnobs('numa02', { size_mib: 256, loops: 40, threads: 0 }, [run([503])], 2)['sim.region_head_gap_pages']).toBe('503');
+    expect(calibrationKnobs('numa01', { size_mib: 256, loops: 10, threads: 0 }, [run([12, 0]), run([40, 0]), run([12, 7])], 2)['sim.region_head_gap_pages']).toBe('12,0');
+    // older builds (no report) or nonsense: no knob
+    expect(calibrationKnobs('numa02', { size_mib: 256, loops: 40, threads: 0 }, [{ info: {} }], 2)['sim.region_head_gap_pages']).toBeUndefined();
+    expect(calibrationKnobs('numa02', { size_mib: 256, loops: 40, threads: 0 }, [run([600])], 2)['sim.region_head_gap_pages']).toBeUndefined();
+  });
+});

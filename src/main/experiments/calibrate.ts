@@ -11,6 +11,9 @@ import type { WorkloadParams } from '../../shared/workloads';
  *   window's end (numa-touch secs=8: the third at 8.016 s of CPU time) is in or out by them →
  *   `sim.prewindow_cpu_ms` and `sim.cpu_share` from the workload's CPU clocks (thp-move:
  *   `task_cpu_s`, `cpu_s`; numa01/numa02: `thread_task_cpu_s`, `thread_cpu_s`);
+ * - where ASLR put numa01/numa02's region mapping below its aligned start (6.1 does not align
+ *   anonymous mappings; its head merges with the first thread stack and costs scan budget) →
+ *   `sim.region_head_gap_pages`, per process;
  * - where exec and start-up put an exec'd workload's own pages (thp-move's `image_nodes`: the
  *   arguments, main's frame, .data, the TLS block): the first scan in the window updates and
  *   faults those not on the node the task then runs on → `sim.image_nodes`.
@@ -36,6 +39,12 @@ export function calibrationKnobs(workload: string, params: WorkloadParams, resul
       if (pre !== undefined) out['sim.prewindow_cpu_ms'] = round(pre, 1);
       if (share !== undefined && share > 0) out['sim.cpu_share'] = round(Math.min(1, share), 4);
     }
+    // Per process, where ASLR put the region's mapping below its 2 MiB-aligned start (the most
+    // common value over the runs): it sets how much of the region the first scan pass reaches.
+    const heads = infos.map((i) => (Array.isArray(i.region_head_gap_pages) ? i.region_head_gap_pages : undefined));
+    const nprocs = heads.find((h) => h)?.length ?? 0;
+    const gaps = Array.from({ length: nprocs }, (_, p) => modeOf(heads.map((h) => h?.[p])));
+    if (nprocs && gaps.every((g) => g !== undefined && g <= 511)) out['sim.region_head_gap_pages'] = gaps.join(',');
   } else if (workload === 'numa-touch') {
     const pre = meanOf(infos, (i) => (Number(i.task_cpu_s) - Number(i.cpu_s)) * 1000);
     const share = meanOf(infos, (i) => Number(i.cpu_s) / Number(i.move_pages_s));

@@ -126,7 +126,7 @@ export function runAutonuma(ctx: DriverCtx, which: 'numa01' | 'numa02'): void {
       const t = new Task(pid++, mm, placeNewThread(runnable, main.cpu), k);
       tasks.add(t);
       t.staggerAsNewThread(k, main, tasks.mmUsers(mm));
-      stacks.push(mapThreadStack(k, mm, t, main.nid(k), runEnd, i === 0));
+      stacks.push(mapThreadStack(k, mm, t, main.nid(k), runEnd, i === 0, k.knobs.regionHeadGapPages?.[p] ?? 0));
       t.access.push(...imageTouches(image, runEnd, i));
       t.shareFrom = setupEnd;
       t.cpuShare = k.knobs.cpuShare;
