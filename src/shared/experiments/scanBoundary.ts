@@ -4,9 +4,9 @@
  * is not enough to judge a run by.
  *
  * task_tick_numa() compares the task's sum_exec_runtime with node_stamp + period, and only at a
- * scheduler tick; the crossing is seen at the first tick after it. On the virtual NUMA box the
- * guest's clock runs on while QEMU's vCPU thread waits for a host core, so the task's runtime
- * jumps and the tick that sees the crossing comes late. Measured on the box (numa-touch thps=8
+ * scheduler tick; the crossing is seen at the first tick after it. On the virtual NUMA box that
+ * tick is presumably late at times (the guest's clock runs on while QEMU's vCPU thread waits for
+ * a host core, so the task's runtime jumps; not traced). Measured on the box (numa-touch thps=8
  * secs=8, the third scan predicted at 8.016 s of CPU time): no third scan at 8.029 s (6.12) and
  * 8.045 s (6.1) of CPU at the window's end, a third scan at 8.035 s (6.12), 8.084 s and 8.090 s
  * (6.1). So the model is also run with the CPU time before the window shifted by
