@@ -1,17 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { Lab } from '../../src/main/lab';
+import { describe, expect, it } from 'vitest';
+import { labInTempDir } from '../support/labInTempDir';
 
 // The `custom` workload: any command line, measured (one `run` phase between two exact
 // /proc/vmstat snapshots) but not simulated. The command is one quoted argument of sh -c.
-const dir = mkdtempSync(join(tmpdir(), 'numalab-custom-'));
-const lab = new Lab({ dbPath: join(dir, 'lab.db'), shell: 'headless' });
-afterAll(async () => {
-  await lab.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const lab = labInTempDir('custom');
 
 describe('a custom command as an experiment', () => {
   it('is measured in one run phase, keeps its output, and is not simulated', async () => {

@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { Lab } from '../../src/main/lab';
+import { describe, expect, it } from 'vitest';
+import { labInTempDir } from '../support/labInTempDir';
 import { HostProcess } from '../../src/main/experiments/hostProcess';
 
 // A workload runs detached on the host and is polled for new output and its exit status.
@@ -10,12 +7,7 @@ import { HostProcess } from '../../src/main/experiments/hostProcess';
 // workload's last line (its JSON result, a custom command's answer) is usually printed just
 // before it exits, so a poll that read the output first and the status second lost it whenever
 // the exit fell between the two reads (CI once lost `wc -c`'s answer that way).
-const dir = mkdtempSync(join(tmpdir(), 'numalab-hostproc-'));
-const lab = new Lab({ dbPath: join(dir, 'lab.db'), shell: 'headless', knobs: { autoRestore: false } });
-afterAll(async () => {
-  await lab.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const lab = labInTempDir('hostproc', { knobs: { autoRestore: false } });
 
 describe('HostProcess.poll', () => {
   it('returns the last line printed before the exit in the poll that reports the exit, however the exit falls', async () => {

@@ -1,18 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { Lab } from '../../src/main/lab';
+import { describe, expect, it } from 'vitest';
+import { labInTempDir } from '../support/labInTempDir';
 
 // `sim.*` knobs in an experiment are the model's inputs: they reach the prediction (and win over
 // what the runs calibrate), they are never written to the host, and a wrong one is refused
 // before anything runs. Measured on this machine with a THP-fault-only thp-move (one node is enough).
-const dir = mkdtempSync(join(tmpdir(), 'numalab-modelknobs-'));
-const lab = new Lab({ dbPath: join(dir, 'lab.db'), shell: 'headless', knobs: { autoRestore: false } });
-afterAll(async () => {
-  await lab.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const lab = labInTempDir('modelknobs', { knobs: { autoRestore: false } });
 const start = (knobs: Record<string, string>) =>
   lab.experiments.start({ target: 'local', workload: 'thp-move', params: { thps: '2', migrate: '0' }, knobs, repeat: 1, rateHz: 10, baselineS: 0, cooldownS: 0 });
 

@@ -1,18 +1,11 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, release } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { Lab } from '../../src/main/lab';
+import { release } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { labInTempDir } from '../support/labInTempDir';
 import { parseCpuList } from '../../src/shared/cpuList';
 
 // Probes this machine through the real pty and compares with what Node reads from /sys itself.
-const dir = mkdtempSync(join(tmpdir(), 'numalab-probe-'));
-const lab = new Lab({ dbPath: join(dir, 'lab.db'), shell: 'headless' });
-afterAll(async () => {
-  await lab.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const lab = labInTempDir('probe');
 
 describe('probing the local host', () => {
   it('reports the same kernel, nodes, THP mode and numa_balancing as /proc and /sys', async () => {

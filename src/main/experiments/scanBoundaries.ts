@@ -19,8 +19,8 @@ export async function scanBoundaryRanges(spec: SimSpec, predicted: SimResult, si
   const knobs = spec.knobs ?? {};
   const shifted = [-SCAN_BOUNDARY_CPU_MS, SCAN_BOUNDARY_CPU_MS].map((d) => shiftPrewindow(knobs, d));
   if (shifted.some((k) => !k)) return undefined;
-  const results = [predicted];
-  for (const k of shifted) results.push(await runSim({ ...spec, knobs: k! }, { signal }));
+  // Two workers at once: each prediction is independent of the other.
+  const results = [predicted, ...(await Promise.all(shifted.map((k) => runSim({ ...spec, knobs: k! }, { signal }))))];
   const phaseNames = [...new Set(results.flatMap((r) => Object.keys(r.phases)))];
   return {
     phases: Object.fromEntries(phaseNames.map((p) => [p, predictedRanges(results.map((r) => r.phases[p] ?? {}))])),

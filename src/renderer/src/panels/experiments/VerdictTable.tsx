@@ -1,7 +1,10 @@
 import type { z } from 'zod';
 import type { CounterVerdictSchema } from '../../../../shared/experiments/api';
+import { SCAN_BOUNDARY_CPU_MS } from '../../../../shared/experiments/scanBoundary';
 
 type Verdict = z.output<typeof CounterVerdictSchema>;
+
+const BOUNDARY_TITLE = `a NUMA-balancing scan is predicted within ${SCAN_BOUNDARY_CPU_MS} ms of CPU time of the window's edge: the measured value is judged against the predictions with that time shifted either way`;
 
 /** Measured delta, predicted delta, difference and verdict per counter (zeros on both sides hidden). */
 export function VerdictTable({ title, verdicts, testId }: { title: string; verdicts: Verdict[]; testId?: string }) {
@@ -24,7 +27,7 @@ export function VerdictTable({ title, verdicts, testId }: { title: string; verdi
             <tr key={v.counter} data-testid={testId ? `${testId}-${v.counter}` : undefined}>
               <td>{v.counter}</td>
               <td className="num">{v.measured.toLocaleString('en-US')}</td>
-              <td className="num" title={v.boundary ? 'a NUMA-balancing scan is predicted within 100 ms of CPU time of the window\'s edge: the measured value is judged against the predictions with that time shifted either way' : undefined}>
+              <td className="num" title={v.boundary ? BOUNDARY_TITLE : undefined}>
                 {v.predicted.toLocaleString('en-US')}
                 {v.boundary ? (
                   <span className="boundary" data-testid={testId ? `${testId}-${v.counter}-boundary` : undefined}>
