@@ -6,6 +6,7 @@ import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type IPty } from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIVENESS_BOUND_MS, settlesWithin } from '../support/liveness';
 import { Lab } from '../../src/main/lab';
 import type { HostStatus } from '../../src/main/hosts/hostSession';
 import { upload } from '../../src/main/hosts/upload';
@@ -90,15 +91,13 @@ describe('serial:<path> hosts (busybox ash behind a pty, through a unix socket)'
     await expect(lab.dispatch('terminal.open', { target: target(), cols: 80, rows: 24 })).rejects.toThrow(/single serial line/);
   });
 
-  it('the far end dying mid-command fails the command within 5 s and marks the host lost; reconnect works', async () => {
+  it('the far end dying mid-command fails the command (long before its sleep ends) and marks the host lost; reconnect works', async () => {
     const s = await lab.session(target());
     const inflight = s.exec('echo partial; sleep 60').catch((e: Error) => e);
     await new Promise((r) => setTimeout(r, 200));
-    const t0 = Date.now();
     shells.at(-1)!.kill('SIGKILL');
-    const err = await inflight;
+    const err = await settlesWithin(inflight, LIVENESS_BOUND_MS, 'the command failing after the far end died');
     expect(err).toBeInstanceOf(Error);
-    expect(Date.now() - t0).toBeLessThan(5000);
     expect(s.state).toBe('lost');
     expect(s.getStatus().reason).toMatch(/serial socket .* closed/);
     expect(s.getStatus().lastLines.join('\n')).toContain('partial');

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIVENESS_BOUND_MS, settlesWithin } from '../support/liveness';
 import { Lab } from '../../src/main/lab';
 import { REDACTED } from '../../src/main/hosts/transcript';
 import type { HostStatus } from '../../src/main/hosts/hostSession';
@@ -234,7 +235,7 @@ describe('ssh hosts against a real sshd', () => {
     expect(all).not.toContain(pw);
   });
 
-  it('kill sshd during a long command: the command fails within 5 s, the host is lost; restart + reconnect works', async () => {
+  it('kill sshd during a long command: the command fails (long before its sleep ends), the host is lost; restart + reconnect works', async () => {
     const target = rootTarget();
     await lab.dispatch('hosts.connect', { target });
     const s = await lab.session(target);
@@ -242,13 +243,10 @@ describe('ssh hosts against a real sshd', () => {
     const inflight = s.exec('echo working; sleep 60');
     const caught = inflight.catch((e: Error) => e);
     await new Promise((r) => setTimeout(r, 200));
-    const t0 = Date.now();
     sshd.kill();
-    const err = await caught;
-    const took = Date.now() - t0;
+    const err = await settlesWithin(caught, LIVENESS_BOUND_MS, 'the command failing after sshd died');
     expect(err).toBeInstanceOf(Error);
     expect(String((err as Error).message)).toMatch(/closed|ended|lost/);
-    expect(took).toBeLessThan(5000);
     const st = await until('lost', () => (s.state === 'lost' ? s.getStatus() : undefined));
     expect(st.reason).toBeTruthy();
     expect(st.lastLines.join('\n')).toContain('working');
@@ -260,16 +258,14 @@ describe('ssh hosts against a real sshd', () => {
     expect((await s.exec('echo again')).stdout).toBe('again\n');
   });
 
-  it('a frozen host (network cut) is noticed within 5 s when idle and when busy; auto-reconnect brings it back', async () => {
+  it('a frozen host (network cut) is noticed by the keepalive when idle and when busy; auto-reconnect brings it back', async () => {
     const target = rootTarget();
     await lab.dispatch('hosts.connect', { target, autoReconnect: false });
     const s = await lab.session(target);
     // Idle: only the channel keepalive can notice.
     sshd.freeze();
-    let t0 = Date.now();
     try {
-      await until('lost (idle)', () => s.state === 'lost', 5000);
-      expect(Date.now() - t0).toBeLessThan(5000);
+      await until('lost (idle)', () => s.state === 'lost', LIVENESS_BOUND_MS);
       expect(s.getStatus().reason).toMatch(/keepalive|ended|closed/);
     } finally {
       sshd.thaw();
@@ -281,11 +277,9 @@ describe('ssh hosts against a real sshd', () => {
     const inflight = s.exec('sleep 60').catch((e: Error) => e);
     await new Promise((r) => setTimeout(r, 200));
     sshd.freeze();
-    t0 = Date.now();
     try {
-      const err = await inflight;
+      const err = await settlesWithin(inflight, LIVENESS_BOUND_MS, 'the command in flight failing on a frozen host');
       expect(err).toBeInstanceOf(Error);
-      expect(Date.now() - t0).toBeLessThan(5000);
     } finally {
       sshd.thaw();
     }

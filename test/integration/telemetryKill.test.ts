@@ -52,8 +52,10 @@ describe('kill -9 of the lab mid-run', () => {
     const sinceStartMs = (killedAt - run.host_t0) * 1000;
     // Every sample up to one second before the kill is there, with no hole in between.
     expect(times[times.length - 1]).toBeGreaterThanOrEqual(sinceStartMs - 1000);
-    const gaps = times.slice(1).map((t, i) => t - times[i]);
-    expect(Math.max(...gaps)).toBeLessThan(250);
+    // A hole would be a stored batch missing in the middle: a second or more with no sample (a
+    // late tick on a loaded machine is a few hundred ms at most).
+    const holes = times.slice(1).map((t, i) => ({ at: times[i], gap: t - times[i] })).filter((x) => x.gap >= 1000);
+    expect(holes).toEqual([]);
     expect(times[0]).toBe(0);
 
     // The host side died with the pty: its kmsg reader and temp files go away.
