@@ -29,11 +29,15 @@ async function main() {
     try {
       for (const s of SPECS.filter((x) => !only.length || only.includes(x.workload))) {
         const t0 = Date.now();
-        const { done } = await lab.experiments.start({ target: box.target, workload: s.workload, params: s.params, knobs: { 'numa.balancing': '1' }, repeat: reps, rateHz: 10, baselineS: 0.5, cooldownS: 0.5 });
+        // No --knob: the workloads' own needs turn NUMA balancing on.
+        const { done } = await lab.experiments.start({ target: box.target, workload: s.workload, params: s.params, knobs: {}, repeat: reps, rateHz: 10, baselineS: 0.5, cooldownS: 0.5 });
         const row = await done;
         const o = row.outcome;
         console.log(`\n${box.release} · ${s.workload} ${Object.entries(s.params).map(([k, v]) => `${k}=${v}`).join(' ')} · ${reps} reps · ${((Date.now() - t0) / 1000).toFixed(0)} s · model ${o?.predicted?.variant.name} · ${row.status}${row.error ? ` (${row.error})` : ''}`);
         if (!o) continue;
+        console.log(`verdict: ${o.judgement?.verdict} — ${o.judgement?.reason}`);
+        const f = o.forecast;
+        if (f) console.log(`forecast: ${f.judgement?.verdict}; ${f.asForecast?.runs} of ${f.asForecast?.of} repetitions as forecast${f.asForecast?.withinUncertainty ? ` (${f.asForecast.withinUncertainty} only within its uncertainty)` : ''}${f.uncertain.length ? `; uncertain: ${f.uncertain.map((u) => u.split(':')[0]).join(', ')}` : ''}`);
         // Per repetition: measured beside the lab's prediction for that repetition's own CPU clocks
         // (outcome.predictedPerRun), and the clocks the workload reported.
         const ok = o.measured.filter((m) => m.status === 'completed');
@@ -45,7 +49,7 @@ async function main() {
           console.log(`${String(r.repetition).padEnd(4)} ${r.cells.slice(0, PER_RUN_COUNTERS.length).map((c) => `${c.measured} / ${c.predicted}`.padStart(22)).join('')}  ${cpu}`);
         }
         console.log(`model knobs from the runs: ${Object.entries(o.spec.knobs).filter(([k]) => k.startsWith('sim.')).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-        console.log(`${'counter (migrate phase)'.padEnd(26)} ${'measured min..max'.padStart(20)} ${'mean'.padStart(9)} ${'predicted'.padStart(10)} ${'per-rep pred'.padStart(16)}  in spread  verdict`);
+        console.log(`${'counter (migrate phase)'.padEnd(26)} ${'measured min..max'.padStart(20)} ${'mean'.padStart(9)} ${'predicted'.padStart(10)} ${'per-rep pred'.padStart(16)}  in spread  verdict (worst repetition; per repetition)  forecast`);
         for (const c of COUNTERS) {
           const vals = ok.map((m) => m.phases.migrate?.[c] ?? 0);
           const v = o.verdictsByPhase.migrate?.find((x) => x.counter === c);
@@ -53,7 +57,10 @@ async function main() {
           const pred = o.predicted?.phases.migrate?.[c] ?? 0;
           const pr = rows.map((r) => r.cells.find((x) => x.counter === c)!.predicted);
           const inSpread = pred >= Math.min(...vals) && pred <= Math.max(...vals) ? 'yes' : 'no';
-          console.log(`${c.padEnd(26)} ${`${Math.min(...vals)}..${Math.max(...vals)}`.padStart(20)} ${mean.toFixed(1).padStart(9)} ${String(pred).padStart(10)} ${`${Math.min(...pr)}..${Math.max(...pr)}`.padStart(16)}  ${inSpread.padEnd(9)}  ${v?.verdict ?? '—'}${v?.boundary ? ` (scan boundary ${v.boundary.lo}..${v.boundary.hi})` : ''}`);
+          const perRep = (v?.runs ?? []).map((r) => (r.verdict === 'exact' ? '=' : r.verdict === 'within tolerance' ? '~' : r.verdict === 'undecided' ? '?' : r.verdict === 'diverged' ? 'X' : '-')).join('');
+          const fv = o.forecast?.verdictsByPhase?.migrate?.find((x) => x.counter === c);
+          const fr = o.forecast?.ranges.phases.migrate?.[c];
+          console.log(`${c.padEnd(26)} ${`${Math.min(...vals)}..${Math.max(...vals)}`.padStart(20)} ${mean.toFixed(1).padStart(9)} ${String(pred).padStart(10)} ${`${Math.min(...pr)}..${Math.max(...pr)}`.padStart(16)}  ${inSpread.padEnd(9)}  ${`${v?.verdict ?? '—'}${v?.boundary ? ` (scan boundary ${v.boundary.lo}..${v.boundary.hi})` : ''}; ${perRep}`.padEnd(42)}  ${fv?.verdict ?? '—'} (${fr ? `${fr.lo}..${fr.hi}` : (o.forecast?.phases.migrate?.[c] ?? 0)})`);
         }
       }
     } finally {

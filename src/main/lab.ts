@@ -71,6 +71,9 @@ export class Lab {
   readonly telemetry: TelemetryService;
   /** Experiments (issue 7): knobs + sampling + workload + prediction, one per host at a time. */
   readonly experiments: ExperimentService;
+  /** Kernel crashes hosts' consoles reported, by target, and the targets whose transport reports them. */
+  private readonly crashes = new Map<string, { kind: string; message: string; text: string }>();
+  private readonly crashReporting = new Set<string>();
 
   constructor(readonly opts: LabOptions) {
     registerTestboxTransport();
@@ -95,7 +98,7 @@ export class Lab {
     });
     this.experiments = new ExperimentService(
       this.db,
-      { session: (t) => this.session(t), probe: (t) => this.probe(t), knobs: this.knobs, telemetry: this.telemetry },
+      { session: (t) => this.session(t), probe: (t) => this.probe(t), knobs: this.knobs, telemetry: this.telemetry, crashOf: (t) => this.crashOf(t) },
       (e: string, p: unknown) => this.emit(e as never, p as never),
       processIdentity() ?? `pid ${process.pid}`,
       isOwnerAlive,
@@ -151,8 +154,14 @@ export class Lab {
   /** A session with transcripts (redacted at password prompts) and `hosts.state` events. */
   private newHostSession(key: string, t: Transport): HostSession {
     const s = new HostSession(key, t, { transcript: (target) => this.transcripts.sink(target) });
-    // A guest whose kernel panics: its runs end 'crashed' with the console text kept.
-    t.onKernelCrash?.((crash) => this.telemetry.hostCrashed(key, crash));
+    // A guest whose kernel panics: its runs end 'crashed' with the console text kept, and an
+    // experiment running on it is told (crashOf).
+    this.crashes.delete(key);
+    if (t.onKernelCrash) this.crashReporting.add(key);
+    t.onKernelCrash?.((crash) => {
+      this.crashes.set(key, crash);
+      this.telemetry.hostCrashed(key, crash);
+    });
     s.onState((st) => this.emit('hosts.state', st));
     return s;
   }
@@ -164,6 +173,18 @@ export class Lab {
     this.sessions.delete(key);
     await (await s.catch(() => undefined))?.close();
     return true;
+  }
+
+  /**
+   * The kernel crash a host's console reported since its session opened. The console's report
+   * follows a lost channel by about a second, so a host that reports crashes is waited for a
+   * little; others answer at once.
+   */
+  async crashOf(rawTarget: string): Promise<{ kind: string; message: string; text: string } | undefined> {
+    const key = Lab.canonicalTarget(rawTarget);
+    if (!this.crashReporting.has(key)) return undefined;
+    for (let waited = 0; !this.crashes.has(key) && waited < 3000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    return this.crashes.get(key);
   }
 
   async liveSessions(): Promise<HostSession[]> {

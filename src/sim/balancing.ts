@@ -116,7 +116,12 @@ export class BalancingEngine {
           if (tick < t.runStart || tick >= t.exitAt) continue;
           if (taskTickNuma(k, t, tick)) {
             const entries = taskNumaWork(k, this.env.tasks, t);
-            if (entries.length) this.schedule(entries, tick);
+            if (entries.length) {
+              // By the task's CPU time: that is what decides whether a scan falls in a window.
+              const cpuMs = t.runtime(tick);
+              k.event('numa_scan', `task_numa_work() of task ${t.pid} at ${(cpuMs / 1000).toFixed(3)} s of its CPU time: ${entries.length} entries made prot-none`, { pid: t.pid, cpuMs, entries: entries.length });
+              this.schedule(entries, tick);
+            }
           }
         }
       }

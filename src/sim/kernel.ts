@@ -1,6 +1,7 @@
 import { Folio } from './folio';
 import type { SimKnobs } from './knobs';
 import type { KernelVariant } from './variants';
+import { imageFacts, type ImageFacts } from './facts';
 import { Vmstat } from './vmstat';
 import type { MigrateMode, MigrateReason } from './constants';
 import { MIB_PAGES } from './constants';
@@ -12,7 +13,8 @@ export interface TopologyNode {
 }
 
 /** One `migrate:mm_migrate_pages` tracepoint record (the vmstat deltas of one migrate_pages() call). */
-export interface MigrateTrace {
+/** A type, not an interface: it is stored where any record of fields is (the outcome's JSON). */
+export type MigrateTrace = {
   t: number;
   succeeded: number;
   failed: number;
@@ -25,7 +27,7 @@ export interface MigrateTrace {
   reason: MigrateReason;
   /** migrate_pages()'s return value. */
   rc: number;
-}
+};
 
 export interface SimEvent {
   t: number;
@@ -76,12 +78,15 @@ export class Kernel {
   traceDropped = 0;
   traceLimit = 20000;
   private nextFolioId = 1;
+  /** What the lab's own workload binaries map on this kernel (facts/), as the box traced it. */
+  readonly facts: ImageFacts;
 
   constructor(
     readonly variant: KernelVariant,
     readonly knobs: SimKnobs,
     topology: TopologyNode[],
   ) {
+    this.facts = imageFacts(variant.name);
     let totalKb = 0;
     for (const n of topology) totalKb += n.memMiB * 1024;
     const minFreeKb = Math.min(65536, Math.max(128, Math.floor(Math.sqrt(totalKb * 16))));

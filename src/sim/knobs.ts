@@ -105,6 +105,11 @@ export function isModelKnob(name: string): boolean {
   return name.startsWith('sim.');
 }
 
+/** Whether the model reads this host knob (by the lab's id or a path); the others it ignores. */
+export function isModelledKnob(name: string): boolean {
+  return !isModelKnob(name) && (findKey(name) !== null || PMD_MTHP_ENABLED.test(name.trim()));
+}
+
 export function defaultKnobs(): SimKnobs {
   return {
     thpEnabled: 'always',
@@ -195,10 +200,21 @@ function choice<T extends string>(name: string, v: unknown, allowed: readonly T[
 }
 
 /** Unknown keys are ignored (the lab passes every knob it snapshots); bad values throw. */
+/** The PMD size's own mTHP switch (6.8+): the lab's id or its sysfs path. */
+const PMD_MTHP_ENABLED = /(?:^mthp\.2048kB\.enabled|hugepages-2048kB\/enabled)$/i;
+
 export function normalizeKnobs(raw: Record<string, unknown> | undefined, defaults: Partial<SimKnobs> = {}): SimKnobs {
   const k: SimKnobs = { ...defaultKnobs(), ...defaults };
+  let pmdMode: SimKnobs['thpEnabled'] | undefined;
   for (const [name, v] of Object.entries(raw ?? {})) {
     if (v === undefined || v === null) continue;
+    // 6.8+: a PMD-size setting other than `inherit` decides PMD THPs whatever the top-level
+    // `enabled` says (thp_vma_allowable_orders(): huge_anon_orders_always/madvise/inherit).
+    if (PMD_MTHP_ENABLED.test(name.trim())) {
+      const mode = choice(name, v, ['always', 'madvise', 'never', 'inherit'] as const);
+      if (mode !== 'inherit') pmdMode = mode;
+      continue;
+    }
     const key = findKey(name);
     if (!key) continue;
     switch (key) {
@@ -262,5 +278,6 @@ export function normalizeKnobs(raw: Record<string, unknown> | undefined, default
         break;
     }
   }
+  if (pmdMode) k.thpEnabled = pmdMode;
   return k;
 }

@@ -21,63 +21,21 @@ import type { Mm, Vma } from './mm';
 import type { ImageNodes } from './knobs';
 import type { AccessPattern, Task } from './sched_numa';
 import { PAGE_SIZE } from './constants';
+import type { ExecImageFacts, ForkedChildFacts } from './facts';
 
 /**
- * A forked numa01/numa02 child's data/bss/heap: 40 pages of budget, as the 6.1 box's
- * change_prot_numa() calls show them (.data/bss 6 pages and the brk heap 34, both updated; one
- * VMA here). The child shares the parent's pages copy-on-write, which change_pte_range()
- * skips ("Also skip shared copy-on-write pages"), except the few it wrote: numa02 on the box
- * updated 6 (6.1) to 10 (6.12) base pages outside the region per scan, 4 to 7 of them faulted;
- * thread stacks account for 2 each (below), the child's own data for the rest.
- */
-const FORK_DATA = { pages: 40, resident: 4, hot: 1 } as const;
-/**
- * Pages of it the child's main thread writes once more when its workers are done (pthread_join()
- * returns, it reports the threads' clocks): numa02 on the 6.12 box, traced, faulted 2 pages (heap
- * and .data), on its own node, at the window's end.
- */
-const FORK_MAIN_END_PAGES = 2;
-const FORK_STACK = { pages: 33, resident: 1 } as const;
-/**
- * Of the variant's extra small VMA (KernelVariant.execImageExtraPages), the pages a forked child
- * writes and keeps using: numa02 on the 6.12 box (kprobes) faulted pages 0 and 1 of that 3-page
- * VMA — the 2 PTE updates and 2 hint faults per run the model lacked (61450 and 127 measured in
- * every run, 61448 and 125 predicted without them).
- */
-const FORK_EXTRA_WRITTEN = 2;
-
-/**
- * An exec'd thp-move (numa-touch), traced on the 6.1 box with kprobes on change_prot_numa() (its
- * return value per VMA) and numa_migrate_prep() (the faulting address and its VMA), numa-touch
- * thps=1,2,4,8,16 secs=3. Written at exec and start-up, where exec and the scheduler put the
- * process (`sim.image_nodes`, which experiments read from the workload: mostly one node for all,
- * sometimes execve() on one and the rest, after sched_exec(), on the other):
- * - the static binary's .data (a 5-page VMA): 2 pages, 1 of them written again in the window
- *   (stdio);
- * - bss + brk heap (34 pages): the first 3 (TLS, stdio's buffer), 2 of them in use in the window;
- * - the main stack (33 pages): the top 3 (arguments and environment, main's frames), all in use.
- * Those on the window's `to` node are local to the running task and a single-threaded
- * task's scan skips them (target_node); otherwise the first scan updates those 8 and 6 of them
- * fault in the window: runs on the box measured either +0 or +8 PTE updates, +0 or +5..6 faults.
- */
-const EXEC_DATA = { pages: 5, resident: 2, hot: 1 } as const;
-const EXEC_HEAP = { pages: 34, resident: 3, hot: 2 } as const;
-const EXEC_STACK = { pages: 33, resident: 3, hot: 3 } as const;
-/** Of those, the top pages execve() wrote (arguments, environment, auxv); the rest is main()'s. */
-const EXEC_STACK_ARGS_PAGES = 2;
-/**
- * thp-move's move_pages() arrays, calloc()ed after the set-up, after pinning to `from`: addrs
+ * The page counts come from the lab's traces of its own binaries, per kernel, each with where it
+ * was measured: facts/ (thp-move exec'd for numa-touch, the forked numa01/numa02 child). The
+ * shapes here are the kernel's and glibc's; the numbers are the facts'.
+ *
+ * thp-move's move_pages() arrays are calloc()ed after the set-up, after pinning to `from`: addrs
  * (8 bytes per page moved), nodes and status (4 each), brk-heap chunks with 16-byte headers,
- * right after the start-up's pages. All on `from`, so all updated by the first scan; one more
- * page of the heap on `from` too (the traces: the arrays' pages + 1 in every run). They are
- * touched once more at the window's end, when `where()` asks move_pages(2) where the pages are:
- * the kernel reads `addrs` and writes `status`; `nodes` is not passed. So the pages of `addrs`
- * and `status` fault, those only of `nodes` do not: e.g. thps=8 (4096 pages) faulted heap pages
- * 3..11 and 15..19 — 14, as traced — and updated 3..19 + 1 = 18.
+ * right after the start-up's pages. All on `from`, so all updated by the first scan, with the
+ * heap pages after them. They are touched once more at the window's end, when `where()` asks
+ * move_pages(2) where the pages are: the kernel reads `addrs` and writes `status`; `nodes` is not
+ * passed. So the pages of `addrs` and `status` fault, those only of `nodes` do not.
  */
-const ARRAYS_HEAP_OFFSET = 3 * PAGE_SIZE + 160;
 const CHUNK_HEADER = 16;
-const FROM_NODE_HEAP_PAGES = 1;
 
 /** Heap pages [first, last] spanned by bytes [off, off + len). */
 function pagesOf(off: number, len: number): [number, number] {
@@ -85,41 +43,33 @@ function pagesOf(off: number, len: number): [number, number] {
 }
 
 /** Where thp-move's three arrays lie in the heap, for `nrAddrs` pages moved (calloc(n ? n : 1)). */
-export function movePagesArrays(nrAddrs: number): { addrs: [number, number]; nodes: [number, number]; status: [number, number] } {
+export function movePagesArrays(f: ExecImageFacts, nrAddrs: number): { addrs: [number, number]; nodes: [number, number]; status: [number, number] } {
   const n = Math.max(1, nrAddrs);
-  const addrsOff = ARRAYS_HEAP_OFFSET;
+  const addrsOff = f.arraysHeapOffset.value;
   const nodesOff = addrsOff + 8 * n + CHUNK_HEADER;
   const statusOff = nodesOff + 4 * n + CHUNK_HEADER;
   return { addrs: pagesOf(addrsOff, 8 * n), nodes: pagesOf(nodesOff, 4 * n), status: pagesOf(statusOff, 4 * n) };
 }
 
 /**
- * For tests and reports: the PTE updates and hint faults a numa-touch run's own pages add to its
- * window (any number of scans: later scans find them prot-none or already local).
- * `execImageExtraPages`: the variant's (linux-6.12+: 3).
+ * For reports: the PTE updates and hint faults a numa-touch run's own pages add to its window
+ * (any number of scans: later scans find them prot-none or already local).
  */
-export function numaTouchOwnPages(nrAddrs: number, execRemote: boolean, execImageExtraPages = 0): { updated: number; faulted: number } {
-  const a = movePagesArrays(nrAddrs);
+export function numaTouchOwnPages(f: ExecImageFacts, nrAddrs: number, execRemote: boolean): { updated: number; faulted: number } {
+  const a = movePagesArrays(f, nrAddrs);
   const spanned = a.status[1] - a.addrs[0] + 1;
   const faulted = new Set<number>();
   for (const [lo, hi] of [a.addrs, a.status]) for (let p = lo; p <= hi; p++) faulted.add(p);
-  const extra = execImageExtraPages;
-  const exec = { updated: extra + EXEC_DATA.resident + EXEC_HEAP.resident + EXEC_STACK.resident, faulted: extra + EXEC_DATA.hot + EXEC_HEAP.hot + EXEC_STACK.hot };
+  const extra = f.extraVmaPages.value;
+  const exec = { updated: extra + f.data.value.resident + f.heap.value.resident + f.stack.value.resident, faulted: extra + f.data.value.hot + f.heap.value.hot + f.stack.value.hot };
   return {
-    updated: spanned + FROM_NODE_HEAP_PAGES + (execRemote ? exec.updated : 0),
+    updated: spanned + f.fromNodeHeapPages.value + (execRemote ? exec.updated : 0),
     faulted: faulted.size + (execRemote ? exec.faulted : 0),
   };
 }
 
 /** glibc's default pthread stack: RLIMIT_STACK, 8 MiB (its guard page is a PROT_NONE VMA, skipped). */
 export const THREAD_STACK_PAGES = 2048;
-/**
- * A running thread's stack: 2 pages written (the TCB/TLS at the top and the frames below it), 1
- * of them in use in the loop (numa02 traced on the 6.12 box: one hint fault per thread stack,
- * at its top page).
- */
-const THREAD_STACK_WRITTEN_PAGES = 2;
-const THREAD_STACK_HOT_PAGES = 1;
 /** Touches per ms of a hot page (it is touched on every loop iteration: the fault follows the scan at once). */
 const HOT_RATE = 1000;
 
@@ -137,9 +87,8 @@ function writePages(k: Kernel, nid: number, vma: Vma, lo: number, hi: number): v
   for (let p = lo; p < hi; p++) handleAnonWriteFault(k, { nid }, vma, vma.start + p, false);
 }
 
-/** The variant's extra small VMA below .data (none before 6.12), its first `written` pages written on `nid`. */
-function mapExtraVma(k: Kernel, mm: Mm, nid: number, written: number): Vma | null {
-  const pages = k.variant.execImageExtraPages;
+/** The kernel's extra small VMA below .data (none before 6.12), its first `written` pages written on `nid`. */
+function mapExtraVma(k: Kernel, mm: Mm, nid: number, pages: number, written: number): Vma | null {
   if (pages <= 0) return null;
   const vma = mm.mapData(pages);
   writePages(k, nid, vma, 0, Math.min(written, pages));
@@ -148,8 +97,9 @@ function mapExtraVma(k: Kernel, mm: Mm, nid: number, written: number): Vma | nul
 
 export interface ProcessImage {
   data: Vma;
-  /** The variant's extra small VMA and the pages of it in use (none before 6.12). */
+  /** The kernel's extra small VMA and the pages of it in use (none before 6.12). */
   extra: { vma: Vma; hot: number } | null;
+  facts: ForkedChildFacts;
 }
 
 /**
@@ -157,12 +107,14 @@ export interface ProcessImage {
  * are its own (first touched on `nid`).
  */
 export function mapForkedImage(k: Kernel, mm: Mm, nid: number): ProcessImage {
-  const lead = mapExtraVma(k, mm, nid, FORK_EXTRA_WRITTEN);
-  const data = mm.mapData(FORK_DATA.pages);
-  writePages(k, nid, data, 0, FORK_DATA.resident);
-  const stack = mm.mapMainStack(FORK_STACK.pages);
-  writePages(k, nid, stack, FORK_STACK.pages - FORK_STACK.resident, FORK_STACK.pages);
-  return { data, extra: lead ? { vma: lead, hot: Math.min(FORK_EXTRA_WRITTEN, lead.nrPages) } : null };
+  const f = k.facts.forked;
+  const written = f.extraVmaWritten.value;
+  const lead = mapExtraVma(k, mm, nid, f.extraVmaPages.value, written);
+  const data = mm.mapData(f.data.value.pages);
+  writePages(k, nid, data, 0, f.data.value.resident);
+  const stack = mm.mapMainStack(f.stack.value.pages);
+  writePages(k, nid, stack, f.stack.value.pages - f.stack.value.resident, f.stack.value.pages);
+  return { data, extra: lead ? { vma: lead, hot: Math.min(written, lead.nrPages) } : null, facts: f };
 }
 
 /**
@@ -172,20 +124,22 @@ export function mapForkedImage(k: Kernel, mm: Mm, nid: number): ProcessImage {
  */
 export function imageTouches(image: ProcessImage, untilMs: number, worker = 0): AccessPattern[] {
   const at = (a: AccessPattern): AccessPattern => ({ ...a, phase: worker % Math.max(1, a.hi - a.lo) });
-  const out = [at(hot(image.data, 0, FORK_DATA.hot, untilMs))];
+  const out = [at(hot(image.data, 0, image.facts.data.value.hot, untilMs))];
   if (image.extra && image.extra.hot > 0) out.unshift(at(hot(image.extra.vma, 0, image.extra.hot, untilMs)));
   return out;
 }
 
 /** The child's main thread after pthread_join(): its pages written once more, in the window's last millisecond. */
 export function mainThreadEndTouches(image: ProcessImage, windowEndMs: number): AccessPattern[] {
-  const lo = FORK_DATA.hot;
-  const hi = Math.min(FORK_DATA.resident, lo + FORK_MAIN_END_PAGES);
+  const f = image.facts;
+  const lo = f.data.value.hot;
+  const hi = Math.min(f.data.value.resident, lo + f.mainEndPages.value);
   return hi > lo ? [atWindowEnd(image.data, lo, hi, windowEndMs)] : [];
 }
 
 export interface ExecImage {
   heap: Vma;
+  facts: ExecImageFacts;
   /** What the running task keeps touching: stdio's data, its heap, its stack frames. */
   touches(untilMs: number): AccessPattern[];
 }
@@ -195,23 +149,27 @@ export interface ExecImage {
  * of `nrAddrs` pages (brk grows to fit them).
  */
 export function mapExecImage(k: Kernel, mm: Mm, nodes: ImageNodes, nrAddrs: number): ExecImage {
-  const lead = mapExtraVma(k, mm, nodes.data, Infinity);
-  const data = mm.mapData(EXEC_DATA.pages);
-  const a = movePagesArrays(nrAddrs);
-  const heap = mm.mapData(Math.max(EXEC_HEAP.pages, a.status[1] + FROM_NODE_HEAP_PAGES + 1));
-  const stack = mm.mapMainStack(EXEC_STACK.pages);
-  writePages(k, nodes.data, data, 0, EXEC_DATA.resident);
-  writePages(k, nodes.tls, heap, 0, EXEC_HEAP.resident);
+  const f = k.facts.exec;
+  const [D, H, S] = [f.data.value, f.heap.value, f.stack.value];
+  const lead = mapExtraVma(k, mm, nodes.data, f.extraVmaPages.value, Infinity);
+  const data = mm.mapData(D.pages);
+  const a = movePagesArrays(f, nrAddrs);
+  const heap = mm.mapData(Math.max(H.pages, a.status[1] + f.fromNodeHeapPages.value + 1));
+  const stack = mm.mapMainStack(S.pages);
+  writePages(k, nodes.data, data, 0, D.resident);
+  writePages(k, nodes.tls, heap, 0, H.resident);
   // execve() writes the arguments at the top; main()'s frame is below them.
-  writePages(k, nodes.args, stack, EXEC_STACK.pages - EXEC_STACK_ARGS_PAGES, EXEC_STACK.pages);
-  writePages(k, nodes.frame, stack, EXEC_STACK.pages - EXEC_STACK.resident, EXEC_STACK.pages - EXEC_STACK_ARGS_PAGES);
+  const args = f.stackArgsPages.value;
+  writePages(k, nodes.args, stack, S.pages - args, S.pages);
+  writePages(k, nodes.frame, stack, S.pages - S.resident, S.pages - args);
   return {
     heap,
+    facts: f,
     touches: (untilMs) => [
       ...(lead ? [hot(lead, 0, lead.nrPages, untilMs)] : []),
-      hot(data, 0, EXEC_DATA.hot, untilMs),
-      hot(heap, 0, EXEC_HEAP.hot, untilMs),
-      hot(stack, EXEC_STACK.pages - EXEC_STACK.hot, EXEC_STACK.pages, untilMs),
+      hot(data, 0, D.hot, untilMs),
+      hot(heap, 0, H.hot, untilMs),
+      hot(stack, S.pages - S.hot, S.pages, untilMs),
     ],
   };
 }
@@ -221,8 +179,8 @@ export function mapExecImage(k: Kernel, mm: Mm, nodes: ImageNodes, nrAddrs: numb
  * `status` once more in the window's last moment (returned: those touches).
  */
 export function mapMovePagesArrays(k: Kernel, image: ExecImage, nid: number, nrAddrs: number, windowEndMs: number): AccessPattern[] {
-  const a = movePagesArrays(nrAddrs);
-  writePages(k, nid, image.heap, a.addrs[0], a.status[1] + FROM_NODE_HEAP_PAGES + 1);
+  const a = movePagesArrays(image.facts, nrAddrs);
+  writePages(k, nid, image.heap, a.addrs[0], a.status[1] + image.facts.fromNodeHeapPages.value + 1);
   return [a.addrs, a.status].map(([lo, hi]) => atWindowEnd(image.heap, lo, hi + 1, windowEndMs));
 }
 
@@ -246,8 +204,9 @@ export function mapThreadStack(k: Kernel, mm: Mm, task: Task, creatorNid: number
   const thpTop = first && !k.variant.mapStackNoHugepage;
   const vma = mm.mmapAnon(THREAD_STACK_PAGES, thpTop ? 'none' : 'nohugepage');
   if (first) vma.mergedAbovePages = headGapPages;
-  writePages(k, creatorNid, vma, THREAD_STACK_PAGES - THREAD_STACK_WRITTEN_PAGES, THREAD_STACK_PAGES);
-  task.access.push(hot(vma, THREAD_STACK_PAGES - THREAD_STACK_HOT_PAGES, THREAD_STACK_PAGES, untilMs));
+  const f = k.facts.forked;
+  writePages(k, creatorNid, vma, THREAD_STACK_PAGES - f.threadStackWritten.value, THREAD_STACK_PAGES);
+  task.access.push(hot(vma, THREAD_STACK_PAGES - f.threadStackHot.value, THREAD_STACK_PAGES, untilMs));
   return vma;
 }
 

@@ -19,8 +19,6 @@ import type { SimBug, SimOptions, SimResult, SimSpec } from './spec';
 import { variantForKernelRelease } from './variants';
 import { diffSnapshots } from './vmstat';
 
-const BALANCING_WORKLOADS = new Set(['numa-touch', 'numa01', 'numa02']);
-
 function validateTopology(spec: SimSpec): void {
   const nodes = spec.topology?.nodes;
   if (!Array.isArray(nodes) || nodes.length === 0) throw new Error('topology.nodes: given none; allowed: at least one node {id, cpus, memMiB}');
@@ -54,7 +52,8 @@ export function simulate(spec: SimSpec, opts: SimOptions = {}): SimResult {
       throw new Error(`workload ${wl.name}: parameter "${key}" given ${params[key]}; allowed: a node of the topology (${[...ids].join(', ')})`);
     }
   }
-  const knobs = normalizeKnobs(spec.knobs, { numaBalancing: BALANCING_WORKLOADS.has(wl.name) ? 1 : 0 });
+  // A workload that moves memory only through NUMA balancing gets it on unless the knobs say otherwise.
+  const knobs = normalizeKnobs(spec.knobs, { numaBalancing: wl.mechanism === 'numa-balancing' ? 1 : 0 });
   for (const n of Object.values(knobs.imageNodes ?? {})) {
     if (!ids.has(n)) throw new Error(`knob sim.image_nodes: given node ${n}; allowed: nodes of the topology (${[...ids].join(', ')})`);
   }

@@ -10,6 +10,11 @@ export interface KernelVariant {
   title: string;
   /** Kernel functions / commits / postings this variant follows. */
   follows: readonly string[];
+  /**
+   * Releases its predictions were checked against on a running kernel (the ground truth and the
+   * virtual NUMA box suite); empty: it follows the cited code, never measured.
+   */
+  verifiedOn: readonly string[];
 
   /**
    * 'unmap_and_move': 6.1 migrate_pages() looping over unmap_and_move() for up to 10 passes, split
@@ -63,15 +68,6 @@ export interface KernelVariant {
    * linux-6.3..6.9 is false; variantForKernelRelease() sets it for a release 6.7–6.9.
    */
   mapStackNoHugepage: boolean;
-  /**
-   * Measured, cause not identified: on the 6.12 box a static binary has one more small anonymous
-   * VMA below its .data, 3 pages; on the 6.1 box it has none (kprobes on change_prot_numa() and
-   * numa_migrate_check()). An exec'd thp-move wrote all 3 at start-up and uses them in the window
-   * (3 more PTE updates and hint faults when exec'd on the other node); a forked numa01/numa02
-   * child writes 2 of them (2 more per child, every run). A candidate is the ELF loader's bss/brk
-   * rework (binfmt_elf, 6.7); untested on 6.3–6.11, so only linux-6.12+ has it.
-   */
-  execImageExtraPages: number;
   /** Tracepoint mm_migrate_pages has nr_split / large_folio_split (Zi Yan, Oct 2023, ~6.7). */
   traceHasLargeFolioSplit: boolean;
   /**
@@ -106,6 +102,7 @@ export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = {
       'v6.1 add_page_for_migration() (follow_page FOLL_GET|FOLL_DUMP, isolate_lru_page)',
       'v6.1 deferred_split_huge_page(): counts THP_DEFERRED_SPLIT_PAGE when first queued',
     ],
+    verifiedOn: ['6.1.0-56-amd64'],
     migrateCore: 'unmap_and_move',
     deferredSplitOnMigrate: 'migrate-whole',
     deferredSplitCountsFailure: false,
@@ -117,7 +114,6 @@ export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = {
     numaPteMappedLargeFolios: false,
     vmaScanFilter: false,
     mapStackNoHugepage: false,
-    execImageExtraPages: 0,
     traceHasLargeFolioSplit: false,
     promoteNeedsTieringMode: false,
     moveStatusUnmapped: '-EFAULT',
@@ -132,6 +128,7 @@ export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = {
       'Zi Yan, "mm/migrate: add nr_split to trace_mm_migrate_pages stats" (~6.7)',
       'Raghavendra K T / Mel Gorman, per-VMA numab_state scan filtering (6.4, 6.7)',
     ],
+    verifiedOn: [],
     migrateCore: 'batched',
     deferredSplitOnMigrate: 'migrate-whole',
     deferredSplitCountsFailure: false,
@@ -143,7 +140,6 @@ export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = {
     numaPteMappedLargeFolios: false,
     vmaScanFilter: true,
     mapStackNoHugepage: false,
-    execImageExtraPages: 0,
     traceHasLargeFolioSplit: true,
     promoteNeedsTieringMode: false,
     moveStatusUnmapped: '-EFAULT',
@@ -158,6 +154,7 @@ export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = {
       "Baolin Wang's numa01 report: BUG_ON(!list_empty(&migratepages)) in migrate_misplaced_folio()",
       'Baolin Wang, "support multi-size THP numa balancing" (the mm tree the patch was posted against)',
     ],
+    verifiedOn: [],
     migrateCore: 'batched',
     deferredSplitOnMigrate: 'split-into-from',
     deferredSplitCountsFailure: false,
@@ -169,7 +166,6 @@ export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = {
     numaPteMappedLargeFolios: true,
     vmaScanFilter: true,
     mapStackNoHugepage: true,
-    execImageExtraPages: 0,
     traceHasLargeFolioSplit: true,
     promoteNeedsTieringMode: false,
     moveStatusUnmapped: '-EFAULT',
@@ -186,6 +182,7 @@ export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = {
       'try_split_folio(folio, list, mode): folio_trylock in MIGRATE_ASYNC',
       'Baolin Wang, "support multi-size THP numa balancing" (6.10)',
     ],
+    verifiedOn: [],
     migrateCore: 'batched',
     deferredSplitOnMigrate: 'split-into-split_folios',
     deferredSplitCountsFailure: true,
@@ -197,7 +194,6 @@ export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = {
     numaPteMappedLargeFolios: true,
     vmaScanFilter: true,
     mapStackNoHugepage: true,
-    execImageExtraPages: 0,
     traceHasLargeFolioSplit: true,
     promoteNeedsTieringMode: true,
     moveStatusUnmapped: '-EFAULT',
@@ -214,6 +210,7 @@ export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = {
       'migrate_pages_batch(): nr_pages > 2 && !list_empty(&folio->_deferred_list) && folio_test_partially_mapped(folio)',
       'David Hildenbrand, add_folio_for_migration() via folio_walk (6.12)',
     ],
+    verifiedOn: ['6.12.117+deb13-amd64', '6.12.118+deb13-amd64'],
     migrateCore: 'batched',
     deferredSplitOnMigrate: 'split-into-split_folios',
     deferredSplitCountsFailure: true,
@@ -225,7 +222,6 @@ export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = {
     numaPteMappedLargeFolios: true,
     vmaScanFilter: true,
     mapStackNoHugepage: true,
-    execImageExtraPages: 3,
     traceHasLargeFolioSplit: true,
     promoteNeedsTieringMode: true,
     moveStatusUnmapped: '-ENOENT',
@@ -234,6 +230,30 @@ export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = {
 };
 
 export const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
+
+/** major × 1000 + minor of a release or variant name (`6.12.117+deb13-amd64` → 6012), or undefined. */
+function releaseNumber(release: string): number | undefined {
+  const m = /^(?:linux-)?(\d+)\.(\d+)/.exec(release.trim());
+  return m ? Number(m[1]) * 1000 + Number(m[2]) : undefined;
+}
+
+/**
+ * What the model of a release has not been checked on, in words (undefined: it has). A release
+ * outside the major.minor range its variant was verified on, or a variant never verified:
+ * "6.18.44 → linux-6.12+, verified only on 6.12.117+deb13-amd64".
+ */
+export function releaseCoverage(release: string): string | undefined {
+  const v = variantForKernelRelease(release);
+  const r = release.trim();
+  const named = r in VARIANTS || !/^(?:linux-)?\d+\.\d+/.test(r) || r.startsWith('linux-');
+  const own = v.follows.find((f) => !COMMON_SOURCES.includes(f)) ?? v.follows[0];
+  if (!v.verifiedOn.length) return `${named ? v.name : `${r} → ${v.name}`}: not verified on a running kernel (the model follows ${own})`;
+  if (named) return undefined;
+  const n = releaseNumber(r)!;
+  const verified = v.verifiedOn.map((x) => releaseNumber(x)!);
+  if (n >= Math.min(...verified) && n <= Math.max(...verified)) return undefined;
+  return `${r} → ${v.name}, verified only on ${v.verifiedOn.join(', ')}`;
+}
 
 /**
  * Map a `uname -r` string (e.g. `6.1.0-56-amd64`, `6.12.117+deb13-amd64`, `6.8.0-45-generic`)

@@ -56,8 +56,25 @@ describe('an experiment from the UI', () => {
     const cells = await row.locator('td').allTextContents();
     expect(cells).toEqual(['thp_fault_alloc', '8', '8', '0', 'exact']);
     await page.getByTestId('exp-overlay').locator('.recharts-line').first().waitFor({ timeout: 20000 });
-    expect(await page.getByTestId('exp-overall').textContent()).toBe('agrees with the prediction');
+    expect(await page.getByTestId('exp-overall').textContent()).toBe('agrees');
+    expect(await page.getByTestId('exp-headline').getAttribute('class')).toContain('tone-good');
     await page.screenshot({ path: join(ARTIFACTS, 'experiment.png'), fullPage: true });
     expect(readFileSync(THP, 'utf8')).toBe(before);
+  });
+
+  it('shows a custom command as measured, not compared: neutral, with its deltas and its output', async () => {
+    await page.getByTestId('exp-workload').selectOption('custom');
+    await page.getByTestId('sim-param-cmd').fill('echo custom-output-$((6*7)); head -c 2000000 /dev/zero | wc -c');
+    await page.getByTestId('exp-knobs').fill('');
+    await page.getByTestId('exp-run').click();
+    const measured = page.getByTestId('exp-measured');
+    await measured.waitFor({ timeout: 60000 });
+    expect(await page.getByTestId('exp-overall').textContent()).toBe('not compared');
+    expect(await page.getByTestId('exp-headline').getAttribute('class')).toContain('tone-neutral');
+    expect(await page.getByTestId('exp-measured-pgfault').count()).toBe(1);
+    const output = page.getByTestId('exp-output-1');
+    await output.locator('summary').click();
+    expect(await output.textContent()).toMatch(/exit status 0[\s\S]*custom-output-42[\s\S]*2000000/);
+    expect(await page.getByTestId('verdicts-total').count()).toBe(0);
   });
 });

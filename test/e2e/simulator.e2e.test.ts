@@ -50,7 +50,15 @@ describe('the Simulator view', () => {
     const bug = page.getByTestId('sim-bug');
     await bug.first().waitFor({ timeout: 60000 });
     expect(await bug.count()).toBe(1);
-    expect(await bug.first().textContent()).toMatch(/BUG_ON\(!list_empty\(&migratepages\)\)/);
+    expect(await bug.first().textContent()).toMatch(/^v5-posted: predicted kernel BUG.*BUG_ON\(!list_empty\(&migratepages\)\)/);
     await page.screenshot({ path: join(ARTIFACTS, 'simulator-v5-bug.png'), fullPage: true });
+    // The BUG is the prediction's headline: at 1280×720 it is on screen without scrolling, and
+    // v5's predicted series end at it (one marker per chart).
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const box = (await bug.first().boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(720);
+    expect(await page.getByTestId('sim-series').locator('.recharts-reference-line').count()).toBe(4);
+    await page.screenshot({ path: join(ARTIFACTS, 'simulator-v5-bug-1280x720.png') });
   });
 });

@@ -19,6 +19,11 @@ describe('a custom command as an experiment', () => {
     expect(row.outcome!.predicted).toBeNull();
     expect(row.outcome!.verdicts).toEqual([]);
     expect(row.outcome!.diverged).toBe(false);
+    // Neutral, never green: nothing was compared.
+    expect(row.outcome!.judgement).toMatchObject({ verdict: 'not compared' });
+    expect(row.outcome!.forecast).toBeNull();
+    expect(m.exitCode).toBe(0);
+    expect(row.verdict).toBe('not compared');
   });
 
   it('reports a failing command with its status', async () => {
@@ -26,5 +31,6 @@ describe('a custom command as an experiment', () => {
     const row = await done;
     expect(row.status).toBe('failed');
     expect(row.error).toMatch(/status 7: nope/);
+    expect(row.outcome!.measured[0]).toMatchObject({ exitCode: 7, stderr: 'nope\n' });
   });
 });

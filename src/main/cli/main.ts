@@ -10,6 +10,7 @@ import { knobsGetCommand, knobsRestoreCommand, knobsSetCommand } from './knobs';
 import { sampleCommand } from './sample';
 import { runsExportCommand, runsListCommand } from './runs';
 import { LabApiError } from '../../shared/api/labApi';
+import { exitStatusFor } from '../../shared/api/errorCodes';
 import { LAB_VERSION } from '../version';
 
 /**
@@ -68,7 +69,7 @@ export async function runCli(argv: string[], out = (l: string) => process.stdout
       err(`numa-lab ${cmd.words.join(' ')}: ${e.message}\nUsage: ${cmd.usage}`);
       return 2;
     }
-    const code = e instanceof LabApiError && e.code.startsWith('bad-') ? 2 : 1;
+    const code = e instanceof LabApiError ? exitStatusFor(e.code) : 1;
     err(`numa-lab ${cmd.words.join(' ')}: ${e instanceof Error ? e.message : String(e)}`);
     return code;
   }

@@ -3,14 +3,16 @@ import { UsageError } from './args';
 import { keyValues, PARAM_FLAGS, parseIntFlag } from './specFlags';
 import { labFromFlags } from './labFromFlags';
 import type { ExperimentOutcome, MeasuredRun } from '../experiments/runExperiment';
-import type { CounterVerdict } from '../../shared/experiments/verdict';
+import { shownVerdicts, type CounterVerdict } from '../../shared/experiments/verdict';
 import { PER_RUN_COUNTERS, perRunRows } from '../../shared/experiments/perRun';
+import { exitStatusFor } from '../../shared/api/errorCodes';
+import type { Forecast, ModelInput } from '../../shared/experiments/api';
 
 /** `numa-lab run`: the lab's main job from a script — measure, predict, compare. Exit 3 = diverged. */
 export const runCommand: CliCommand = {
   words: ['run'],
   usage: 'numa-lab run <target> --workload <name> [--param k=v ...] [--knob name=value ...] [--repeat N] [--json]',
-  summary: 'run a workload on a host, predict the same spec with the simulator, and compare per counter (exit 3: a counter diverged)',
+  summary: 'run a workload on a host, forecast it with the simulator before and replay it after, and judge every repetition per counter (exit 3: the kernel and the model disagree)',
   flags: [
     ...PARAM_FLAGS,
     { name: 'repeat', type: 'string', valueName: 'N', help: 'repetitions (default 1)' },
@@ -18,7 +20,7 @@ export const runCommand: CliCommand = {
     { name: 'kernel', type: 'string', valueName: 'variant|release', help: "the kernel model to predict with (default: the host's release)" },
     { name: 'baseline', type: 'string', valueName: 's', help: 'seconds sampled before the workload (default 1)' },
     { name: 'cooldown', type: 'string', valueName: 's', help: 'seconds sampled after it (default 1)' },
-    { name: 'json', type: 'bool', help: 'print {experimentId, measured, predicted, verdicts, repetitions} as JSON' },
+    { name: 'json', type: 'bool', help: 'print {experimentId, verdict, measured, predicted (the replay), forecast, verdicts, repetitions (each with its replay and forecast verdicts)} as JSON' },
   ],
   async run({ positionals, flags, out, err }) {
     if (positionals.length !== 1) throw new UsageError('run needs exactly one <target>, e.g. testbox:numa2 or local');
@@ -49,7 +51,7 @@ export const runCommand: CliCommand = {
       const row = await done;
       if (!row.outcome) {
         err(`numa-lab run: experiment ${experimentId} ${row.status}: ${row.error ?? 'no result'}`);
-        return row.error && /needs \d+ NUMA nodes|not valid|allowed|unknown/.test(row.error) ? 2 : 1;
+        return row.errorCode ? exitStatusFor(row.errorCode) : 1;
       }
       const o = row.outcome;
       out(flags.json ? JSON.stringify({ experimentId, status: row.status, ...runJson(o) }, null, 2) : formatRunText(experimentId, o));
@@ -86,18 +88,47 @@ function meanShape(runs: MeasuredRun[], template: MeasuredRun) {
   };
 }
 
+/** One repetition's verdicts against one prediction, from the counters' per-run verdicts. */
+function verdictsOfRun(vs: readonly CounterVerdict[] | undefined, repetition: number) {
+  return (vs ?? []).flatMap((v) => {
+    const r = v.runs?.find((x) => x.repetition === repetition);
+    return r ? [{ counter: v.counter, ...r }] : [];
+  });
+}
+
 export function runJson(o: ExperimentOutcome) {
   const p = o.predicted;
+  const f = o.forecast;
+  const replayOf = new Map((o.replays ?? []).map((r) => [r.repetition, r]));
   return {
-    measured: meanShape(o.measured, o.measured[0]),
+    verdict: o.judgement?.verdict ?? null,
+    reason: o.judgement?.reason ?? null,
+    counts: o.judgement?.counts ?? {},
+    warnings: o.warnings ?? [],
+    measured: meanShape(o.measured, o.measured[0]!),
     predicted: p && { kernel: p.variant.name, workload: p.workload, params: p.params, phases: p.phases, deltas: p.deltas, events: p.events, movePages: p.movePages, bug: p.bug },
+    forecast: f && { kernel: f.kernel, inputs: f.inputs, phases: f.phases, deltas: f.deltas, ranges: f.ranges, uncertain: f.uncertain, bug: f.bug, movePages: f.movePages, verdict: f.judgement?.verdict ?? null, reason: f.judgement?.reason ?? null, asForecast: f.asForecast ?? null, verdicts: f.verdicts ?? [] },
     verdicts: o.verdicts,
     verdictsByPhase: o.verdictsByPhase,
-    repetitions: o.measured.map((m) => ({ runId: m.runId, status: m.status, error: m.error, phases: m.phases, deltas: m.deltas, movePages: m.movePages, events: m.events })),
+    repetitions: o.measured.map((m, i) => {
+      const r = replayOf.get(i + 1);
+      return {
+        runId: m.runId,
+        status: m.status,
+        error: m.error,
+        phases: m.phases,
+        deltas: m.deltas,
+        movePages: m.movePages,
+        events: m.events,
+        ...(m.crash ? { crash: m.crash } : {}),
+        ...(m.exitCode !== undefined ? { exitCode: m.exitCode, output: m.output, stderr: m.stderr ?? '' } : {}),
+        replay: r ? { inputs: r.inputs, phases: r.phases, deltas: r.deltas, ranges: r.ranges, movePages: r.movePages, bug: r.bug, verdicts: verdictsOfRun(o.verdicts, i + 1) } : null,
+        forecast: f?.verdicts ? { verdicts: verdictsOfRun(f.verdicts, i + 1) } : null,
+      };
+    }),
     ...(o.predictedPerRun ? { predictedPerRun: o.predictedPerRun } : {}),
   };
 }
-
 /** Per repetition, phase migrate: measured / predicted for that run's own CPU clocks. */
 export function formatPerRun(o: ExperimentOutcome): string {
   const head = `${'rep'.padEnd(4)}${PER_RUN_COUNTERS.map((c) => c.replace(/^numa_/, '').padStart(22)).join('')}`;
@@ -108,26 +139,53 @@ export function formatPerRun(o: ExperimentOutcome): string {
   return [head, ...lines].join('\n');
 }
 
+/** What the verdict column says: the verdict, its allowance or range, and why. */
+export function verdictText(v: Pick<CounterVerdict, 'verdict' | 'allowed' | 'boundary' | 'reason'>): string {
+  const extra = v.verdict === 'within tolerance' ? ` (±${v.allowed})` : v.boundary ? ` [scan boundary: predicted ${v.boundary.lo}..${v.boundary.hi}]` : '';
+  const why = v.reason && v.verdict !== 'nothing to compare' ? ` — ${v.reason}` : '';
+  return `${v.verdict}${extra}${why}`;
+}
+
 export function formatVerdicts(vs: CounterVerdict[]): string {
-  const shown = vs.filter((v) => v.measured !== 0 || v.predicted !== 0 || v.verdict === 'diverged');
+  const shown = shownVerdicts(vs);
   const w = Math.max(8, ...shown.map((v) => v.counter.length));
   const head = `${'counter'.padEnd(w)}  ${'measured'.padStart(10)}  ${'predicted'.padStart(10)}  ${'diff'.padStart(8)}  verdict`;
-  return [head, ...shown.map((v) => `${v.counter.padEnd(w)}  ${String(v.measured).padStart(10)}  ${String(v.predicted).padStart(10)}  ${String(v.difference).padStart(8)}  ${v.verdict}${v.verdict === 'within tolerance' ? ` (±${v.allowed})` : ''}${v.boundary ? ` [scan boundary: predicted ${v.boundary.lo}..${v.boundary.hi}]` : ''}`)].join('\n');
+  return [head, ...shown.map((v) => `${v.counter.padEnd(w)}  ${String(v.measured).padStart(10)}  ${String(v.predicted).padStart(10)}  ${String(v.difference).padStart(8)}  ${verdictText(v)}`)].join('\n');
+}
+
+/** Model inputs, one line each: knob=value (source: detail). */
+export function formatInputs(inputs: readonly ModelInput[]): string {
+  return inputs.map((i) => `  ${i.knob}=${i.value}${i.range ? ` (over ${i.range.lo}..${i.range.hi})` : ''}  [${i.source}] ${i.detail}`).join('\n');
+}
+
+function formatForecast(f: Forecast): string[] {
+  const lines = [`forecast (before the run, ${f.kernel}):`, formatInputs(f.inputs.filter((i) => i.source !== 'host'))];
+  if (f.uncertain.length) lines.push(...f.uncertain.map((u) => `  uncertain: ${u}`));
+  if (f.bug) lines.push(`  forecast: kernel BUG (${f.bug.message})`);
+  if (f.judgement) lines.push(`  against the runs: ${f.judgement.verdict}${f.asForecast ? `; ${f.asForecast.runs} of ${f.asForecast.of} repetitions as forecast${f.asForecast.withinUncertainty ? ` (${f.asForecast.withinUncertainty} only within its uncertainty)` : ''}` : ''}`);
+  return lines;
 }
 
 export function formatRunText(id: number, o: ExperimentOutcome): string {
   const m0 = o.measured[0];
   const lines = [
     `experiment ${id}: ${o.spec.workload} ${Object.entries(o.spec.params).map(([k, v]) => `${k}=${v}`).join(' ')} on ${o.spec.target} (${m0?.kernel ?? '?'})`,
-    o.predicted ? `model: ${o.predicted.variant.name} — ${o.predicted.variant.title}` : 'model: none (a custom command is measured, not simulated)',
+    o.predicted ? `model: ${o.predicted.variant.name} — ${o.predicted.variant.title}` : o.forecast ? `model: ${o.forecast.kernel}` : 'model: none (a custom command is measured, not simulated)',
+    `knobs: ${Object.entries(o.spec.knobs).filter(([k]) => !k.startsWith('sim.')).map(([k, v]) => `${k}=${v}`).join(' ') || '(the host\'s own)'}`,
     `repetitions: ${o.measured.map((m) => `${m.status}${m.runId ? ` (run ${m.runId})` : ''}`).join(', ')}`,
   ];
-  for (const [phase, vs] of Object.entries(o.verdictsByPhase)) lines.push('', `phase ${phase}`, formatVerdicts(vs));
+  for (const w of o.warnings ?? []) lines.push(`warning: ${w}`);
+  if (o.forecast) lines.push('', ...formatForecast(o.forecast));
+  const predictedBug = o.predicted?.bug ?? o.forecast?.bug;
+  if (predictedBug) lines.push('', `PREDICTED BUG: ${predictedBug.message}`);
+  for (const m of o.measured) if (m.crash) lines.push('', `KERNEL CRASH (run ${m.runId ?? '?'}): ${m.crash.message}`);
+  if (o.replays?.length) lines.push('', 'replay (the model given what the runs measured), repetition 1:', formatInputs(o.replays[0]!.inputs.filter((i) => i.source !== 'host')));
+  for (const [phase, vs] of Object.entries(o.verdictsByPhase)) lines.push('', `phase ${phase} (each repetition against its replay)`, formatVerdicts(vs));
   if (o.predicted) lines.push('', 'whole run', formatVerdicts(o.verdicts));
   if (o.predictedPerRun?.length) lines.push('', "per repetition, phase migrate: measured / predicted for that run's own CPU clocks", formatPerRun(o));
-  if (!o.predicted) for (const m of o.measured) lines.push('', `measured deltas (run ${m.runId ?? '?'})`, JSON.stringify(m.deltas));
-  if (o.predicted?.bug) lines.push('', `PREDICTED BUG: ${o.predicted.bug.message}`);
-  const completed = o.measured.some((m) => m.status === 'completed');
-  lines.push('', !completed ? 'RESULT: no repetition completed, nothing compared' : !o.predicted ? 'RESULT: measured; nothing to compare against' : o.diverged ? 'RESULT: some counters diverged from the prediction' : 'RESULT: every compared counter agrees with the prediction');
+  if (!o.predicted) for (const m of o.measured) lines.push('', `measured deltas (run ${m.runId ?? '?'}${m.exitCode !== undefined ? `, exit status ${m.exitCode}` : ''})`, JSON.stringify(m.deltas));
+  const j = o.judgement;
+  const counts = j ? Object.entries(j.counts).map(([k, n]) => `${n} ${k}`).join(', ') : '';
+  lines.push('', j ? `RESULT: ${j.verdict} — ${j.reason}${counts ? ` (${counts})` : ''}` : o.diverged ? 'RESULT: some counters diverged from the prediction' : 'RESULT: measured');
   return lines.join('\n');
 }

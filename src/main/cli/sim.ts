@@ -1,7 +1,7 @@
 import type { CliCommand } from './commands';
 import { UsageError } from './args';
 import { keyValues, PARAM_FLAGS, parseIntFlag, parseMiB } from './specFlags';
-import { runSim } from '../sim/runSim';
+import { predictWithUncertainty, type UncertainPrediction } from '../experiments/forecast';
 import { VARIANT_NAMES, variantForKernelRelease, type SimResult, type SimSpec } from '../../sim';
 import { parseWorkloadParams, WORKLOAD_NAMES } from '../../shared/workloads';
 import { formatDeltaTable } from './deltaTable';
@@ -24,8 +24,10 @@ export const simCommand: CliCommand = {
   async run({ flags, positionals, out }) {
     if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     const spec = simSpecFromFlags(flags);
-    const result = await runSim(spec, { seed: flags.seed === undefined ? undefined : parseIntFlag('seed', flags.seed, 0, 2 ** 31, 0) });
-    out(flags.json ? JSON.stringify(simJson(result), null, 2) : formatSimText(result, flags.trace === true));
+    // What a run would measure (CPU clocks, sweep speed) is unknown here: the prediction comes
+    // with the range it takes over those inputs, not one side of a knife edge.
+    const u = await predictWithUncertainty(spec, spec.topology.nodes.reduce((n, x) => n + x.cpus.length, 0), { seed: flags.seed === undefined ? undefined : parseIntFlag('seed', flags.seed, 0, 2 ** 31, 0) });
+    out(flags.json ? JSON.stringify(simJson(u.nominal, u), null, 2) : formatSimText(u.nominal, flags.trace === true, u));
     return 0;
   },
 };
@@ -61,8 +63,8 @@ export function simSpecFromFlags(flags: Record<string, unknown>): SimSpec {
   };
 }
 
-/** The JSON of `sim --json`: the shared result shape plus what only a prediction has. */
-export function simJson(r: SimResult) {
+/** The JSON of `sim --json`: the shared result shape plus what only a prediction has, and its uncertainty. */
+export function simJson(r: SimResult, u?: UncertainPrediction) {
   return {
     kernel: r.kernel,
     workload: r.workload,
@@ -76,14 +78,19 @@ export function simJson(r: SimResult) {
     bug: r.bug,
     trace: r.trace,
     simulatedSeconds: r.simulatedSeconds,
+    assumed: u?.assumed ?? [],
+    ranges: u?.ranges ?? { phases: {}, total: {} },
+    uncertain: u?.uncertain ?? [],
   };
 }
 
-export function formatSimText(r: SimResult, withTrace: boolean): string {
+export function formatSimText(r: SimResult, withTrace: boolean, u?: UncertainPrediction): string {
   const lines = [`prediction: ${r.workload} ${Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ')}`, `kernel model: ${r.variant.name} — ${r.variant.title}`];
+  if (r.bug) lines.push('', `PREDICTED BUG: ${r.bug.message}`, `  ${r.bug.condition} in ${r.bug.function} (${r.bug.where}) at ${r.bug.t.toFixed(3)} s`);
+  for (const a of u?.assumed ?? []) lines.push(`assumed: ${a.knob}=${a.nominal}${a.lo !== a.hi ? ` (over ${a.lo}..${a.hi})` : ''} — ${a.detail}`);
+  for (const x of u?.uncertain ?? []) lines.push(`uncertain: ${x}`);
   lines.push('', formatDeltaTable(r.phases, r.deltas));
   if (r.movePages) lines.push('', `move_pages: ret ${r.movePages.ret}, ${r.movePages.addresses} addresses, status ${Object.entries(r.movePages.status).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  if (r.bug) lines.push('', `PREDICTED BUG: ${r.bug.message}`, `  ${r.bug.condition} in ${r.bug.function} (${r.bug.where})`);
   if (withTrace) {
     lines.push('', 'migrate:mm_migrate_pages');
     for (const t of r.trace) lines.push(`  ${JSON.stringify(t)}`);

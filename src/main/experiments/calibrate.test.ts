@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibratedBzeroRate, calibrationKnobs } from './calibrate';
+import { calibratedBzeroRate, calibrationInputs, calibrationKnobs } from './calibrate';
 
 describe('calibrating the model to the measured sweep speed', () => {
   it('derives numa02 per-thread MiB/s from the slice, loops and the measured elapsed time', () => {
@@ -64,5 +64,18 @@ describe('calibrating numa01/numa02 to where ASLR put the region (6.1 does not a
     // older builds (no report) or nonsense: no knob
     expect(calibrationKnobs('numa02', { size_mib: 256, loops: 40, threads: 0 }, [{ info: {} }], 2)['sim.region_head_gap_pages']).toBeUndefined();
     expect(calibrationKnobs('numa02', { size_mib: 256, loops: 40, threads: 0 }, [run([600])], 2)['sim.region_head_gap_pages']).toBeUndefined();
+  });
+});
+
+describe('calibration inputs: each value with where it came from', () => {
+  it('names the workload clock each knob comes from, and over which repetitions', () => {
+    const runs = [{ info: { move_pages_s: 8, cpu_s: 7.96, task_cpu_s: 7.98, image_nodes: [1, 1, 1, 1] } }];
+    const inputs = calibrationInputs('numa-touch', { thps: 8, secs: 8 }, runs, 2, 'repetition 3');
+    expect(inputs.map((i) => [i.knob, i.value, i.source])).toEqual([
+      ['sim.prewindow_cpu_ms', '20', 'measured'],
+      ['sim.cpu_share', '0.995', 'measured'],
+      ['sim.image_nodes', '1,1,1,1', 'measured'],
+    ]);
+    expect(inputs[0]!.detail).toBe('task_cpu_s − cpu_s (CPU time before the window), repetition 3');
   });
 });

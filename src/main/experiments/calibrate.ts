@@ -1,3 +1,4 @@
+import type { ModelInput } from '../../shared/experiments/api';
 import type { WorkloadParams } from '../../shared/workloads';
 
 /**
@@ -21,38 +22,47 @@ import type { WorkloadParams } from '../../shared/workloads';
  * when nothing can be derived.
  */
 export function calibrationKnobs(workload: string, params: WorkloadParams, results: Array<Record<string, unknown> | undefined>, nrCpus: number): Record<string, string> {
+  return Object.fromEntries(calibrationInputs(workload, params, results, nrCpus, '').map((i) => [i.knob, i.value]));
+}
+
+/**
+ * The same, each knob as a model input with where it came from: which of the workload's own
+ * clocks or reports, over `of` ("repetition 2", "the mean of 5 repetitions").
+ */
+export function calibrationInputs(workload: string, params: WorkloadParams, results: Array<Record<string, unknown> | undefined>, nrCpus: number, of: string): ModelInput[] {
   const infos = results.map(infoOf);
-  const out: Record<string, string> = {};
+  const out: ModelInput[] = [];
+  const add = (knob: string, value: string, what: string) => out.push({ knob, value, source: 'measured', detail: of ? `${what}, ${of}` : what });
   const round = (x: number, d: number) => String(Math.round(x * 10 ** d) / 10 ** d);
   if (workload === 'numa01' || workload === 'numa02') {
     const rate = calibratedBzeroRate(workload, params, results, nrCpus);
-    if (rate) out['sim.bzero_mib_per_sec'] = String(rate);
+    if (rate) add('sim.bzero_mib_per_sec', String(rate), `${workload}'s sweeps over its elapsed_s`);
     // Per thread when every run reported its threads' clocks: each thread is scanned by its own
     // clock (numa01: one process may get its first scan in the window and the other not).
     const perThread = perThreadClocks(infos);
     if (perThread) {
-      out['sim.prewindow_cpu_ms'] = perThread.map((t) => round(t.pre, 1)).join(',');
-      out['sim.cpu_share'] = perThread.map((t) => round(Math.max(0.01, Math.min(1, t.share)), 4)).join(',');
+      add('sim.prewindow_cpu_ms', perThread.map((t) => round(t.pre, 1)).join(','), "each thread's threads_task_cpu_s − threads_cpu_s (CPU time before the window)");
+      add('sim.cpu_share', perThread.map((t) => round(Math.max(0.01, Math.min(1, t.share)), 4)).join(','), "each thread's threads_cpu_s / elapsed_s");
     } else {
       const pre = meanOf(infos, (i) => (Number(i.thread_task_cpu_s) - Number(i.thread_cpu_s)) * 1000);
       const share = meanOf(infos, (i) => Number(i.thread_cpu_s) / Number(i.elapsed_s));
-      if (pre !== undefined) out['sim.prewindow_cpu_ms'] = round(pre, 1);
-      if (share !== undefined && share > 0) out['sim.cpu_share'] = round(Math.min(1, share), 4);
+      if (pre !== undefined) add('sim.prewindow_cpu_ms', round(pre, 1), 'thread_task_cpu_s − thread_cpu_s (CPU time before the window)');
+      if (share !== undefined && share > 0) add('sim.cpu_share', round(Math.min(1, share), 4), 'thread_cpu_s / elapsed_s');
     }
     // Per process, where ASLR put the region's mapping below its 2 MiB-aligned start (the most
     // common value over the runs): it sets how much of the region the first scan pass reaches.
     const heads = infos.map((i) => (Array.isArray(i.region_head_gap_pages) ? i.region_head_gap_pages : undefined));
     const nprocs = heads.find((h) => h)?.length ?? 0;
     const gaps = Array.from({ length: nprocs }, (_, p) => modeOf(heads.map((h) => h?.[p])));
-    if (nprocs && gaps.every((g) => g !== undefined && g <= 511)) out['sim.region_head_gap_pages'] = gaps.join(',');
+    if (nprocs && gaps.every((g) => g !== undefined && g <= 511)) add('sim.region_head_gap_pages', gaps.join(','), 'region_head_gap_pages (where ASLR put the region below its 2 MiB-aligned start)');
   } else if (workload === 'numa-touch') {
     const pre = meanOf(infos, (i) => (Number(i.task_cpu_s) - Number(i.cpu_s)) * 1000);
     const share = meanOf(infos, (i) => Number(i.cpu_s) / Number(i.move_pages_s));
-    if (pre !== undefined) out['sim.prewindow_cpu_ms'] = round(pre, 1);
-    if (share !== undefined && share > 0) out['sim.cpu_share'] = round(Math.min(1, share), 4);
+    if (pre !== undefined) add('sim.prewindow_cpu_ms', round(pre, 1), 'task_cpu_s − cpu_s (CPU time before the window)');
+    if (share !== undefined && share > 0) add('sim.cpu_share', round(Math.min(1, share), 4), 'cpu_s / move_pages_s (share of the window on a CPU)');
     // Per kind of page, the most common node over the runs.
     const kinds = [0, 1, 2, 3].map((j) => modeOf(infos.map((i) => (Array.isArray(i.image_nodes) ? i.image_nodes[j] : undefined))));
-    if (kinds.every((n) => n !== undefined)) out['sim.image_nodes'] = kinds.join(',');
+    if (kinds.every((n) => n !== undefined)) add('sim.image_nodes', kinds.join(','), 'image_nodes (where exec put its arguments, frame, .data and TLS)');
   }
   return out;
 }

@@ -3,10 +3,12 @@ import { LabApiError } from '../../shared/api/labApi';
 import { compareGroups } from '../../shared/experiments/compareRuns';
 import { ExperimentsRepo, type ExperimentRow } from './experimentsRepo';
 import { runExperiment, type ExperimentDeps, type ExperimentOutcome, type ExperimentProgress, type ExperimentRequest } from './runExperiment';
+import type { LabErrorCode } from '../../shared/api/errorCodes';
 import type { Db } from '../store/store';
 
 type Emit = {
   (e: 'experiments.progress', p: LabEventPayload<'experiments.progress'>): void;
+  (e: 'experiments.forecast', p: LabEventPayload<'experiments.forecast'>): void;
   (e: 'experiments.changed', p: LabEventPayload<'experiments.changed'>): void;
 };
 
@@ -36,7 +38,7 @@ export class ExperimentService {
     const abort = new AbortController();
     const done = (async () => {
       let outcome: ExperimentOutcome | null = null;
-      let error: string | null = null;
+      let error: { message: string; code: LabErrorCode } | null = null;
       try {
         outcome = await runExperiment(this.deps, req, {
           signal: abort.signal,
@@ -44,13 +46,15 @@ export class ExperimentService {
             onProgress?.(p);
             this.emit('experiments.progress', { experimentId: id, ...p });
           },
+          onForecast: (forecast) => this.emit('experiments.forecast', { experimentId: id, forecast }),
         });
       } catch (e) {
-        error = e instanceof Error ? e.message : String(e);
+        error = { message: e instanceof Error ? e.message : String(e), code: e instanceof LabApiError ? e.code : 'failed' };
       }
+      // A kernel crash is the run's outcome (compared with the prediction), not a failure.
       const failed = outcome?.measured.find((m) => m.status === 'failed' || m.status === 'host-lost');
       const status = abort.signal.aborted ? 'stopped' : error || failed ? 'failed' : 'completed';
-      this.repo.finish(id, status, outcome, error ?? failed?.error ?? null);
+      this.repo.finish(id, status, outcome, error ?? (failed?.error ? { message: failed.error, code: 'failed' } : null));
       this.running.delete(id);
       this.emit('experiments.changed', { experimentId: id, status });
       return this.repo.get(id)!;
@@ -100,7 +104,10 @@ export function summarizeExperiment(r: ExperimentRow) {
     kernel: r.kernel,
     model: r.model,
     diverged: r.diverged,
+    verdict: r.verdict,
+    errorCode: r.errorCode,
     params: r.request.params,
+    knobs: r.request.knobs,
     repeat: r.request.repeat,
   };
 }

@@ -1,7 +1,10 @@
 import type { Db } from '../store/store';
-import type { ExperimentOutcome, ExperimentRequest } from './runExperiment';
+import type { ExperimentOutcome, ExperimentRequest, ExperimentVerdict } from '../../shared/experiments/api';
+import { ExperimentStatusSchema, ExperimentVerdictSchema } from '../../shared/experiments/api';
+import type { z } from 'zod';
+import { labErrorCode, type LabErrorCode } from '../../shared/api/errorCodes';
 
-export type ExperimentStatus = 'running' | 'completed' | 'failed' | 'stopped' | 'interrupted';
+export type ExperimentStatus = z.infer<typeof ExperimentStatusSchema>;
 
 export interface ExperimentRow {
   id: number;
@@ -12,9 +15,11 @@ export interface ExperimentRow {
   request: ExperimentRequest;
   status: ExperimentStatus;
   error: string | null;
+  errorCode: LabErrorCode | null;
   kernel: string | null;
   model: string | null;
   diverged: boolean | null;
+  verdict: ExperimentVerdict | null;
   outcome: ExperimentOutcome | null;
 }
 
@@ -30,16 +35,18 @@ export class ExperimentsRepo {
     );
   }
 
-  finish(id: number, status: ExperimentStatus, outcome: ExperimentOutcome | null, error: string | null): void {
+  finish(id: number, status: ExperimentStatus, outcome: ExperimentOutcome | null, error: { message: string; code: LabErrorCode } | null): void {
     this.db
-      .prepare('UPDATE experiments SET ended_at = ?, status = ?, error = ?, kernel = ?, model = ?, diverged = ?, outcome_json = ? WHERE id = ?')
+      .prepare('UPDATE experiments SET ended_at = ?, status = ?, error = ?, error_code = ?, kernel = ?, model = ?, diverged = ?, verdict = ?, outcome_json = ? WHERE id = ?')
       .run(
         new Date().toISOString(),
         status,
-        error,
+        error?.message ?? null,
+        error?.code ?? null,
         outcome?.measured[0]?.kernel ?? null,
-        outcome?.predicted?.variant.name ?? null,
+        outcome?.predicted?.variant.name ?? outcome?.forecast?.kernel ?? null,
         outcome ? (outcome.diverged ? 1 : 0) : null,
+        outcome?.judgement?.verdict ?? null,
         outcome ? JSON.stringify(outcome) : null,
         id,
       );
@@ -73,9 +80,11 @@ export class ExperimentsRepo {
       request: JSON.parse(r.request_json as string),
       status: r.status as ExperimentStatus,
       error: (r.error as string | null) ?? null,
+      errorCode: r.error_code ? labErrorCode(r.error_code as string) : null,
       kernel: (r.kernel as string | null) ?? null,
       model: (r.model as string | null) ?? null,
       diverged: r.diverged === null || r.diverged === undefined ? null : r.diverged === 1,
+      verdict: ExperimentVerdictSchema.safeParse(r.verdict).data ?? null,
       outcome: r.outcome_json ? JSON.parse(r.outcome_json as string) : null,
     };
   }

@@ -29,11 +29,20 @@ function workerEntry(): { file: URL; data: Record<string, unknown> } {
 }
 
 /** Runs one prediction in a worker thread, with progress and cancellation. */
-export function runSim(spec: SimSpec, opts: RunSimOptions = {}): Promise<SimResult> {
-  return new Promise<SimResult>((resolve, reject) => {
+export async function runSim(spec: SimSpec, opts: RunSimOptions = {}): Promise<SimResult> {
+  return (await runSims([spec], opts))[0]!;
+}
+
+/**
+ * Several predictions, one after the other in one worker thread (the series only for the first).
+ * Results in the order of the specs.
+ */
+export function runSims(specs: SimSpec[], opts: RunSimOptions = {}): Promise<SimResult[]> {
+  return new Promise<SimResult[]>((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new SimCancelledError());
+    if (!specs.length) return resolve([]);
     const { file, data } = workerEntry();
-    const worker = new Worker(file, { workerData: { ...data, spec, sampleTimes: opts.sampleTimes, seed: opts.seed } });
+    const worker = new Worker(file, { workerData: { ...data, specs, sampleTimes: opts.sampleTimes, seed: opts.seed } });
     let settled = false;
     const done = (f: () => void) => {
       if (settled) return;
@@ -46,7 +55,7 @@ export function runSim(spec: SimSpec, opts: RunSimOptions = {}): Promise<SimResu
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (m: SimWorkerMessage) => {
       if (m.type === 'progress') opts.onProgress?.({ phase: m.phase, fraction: m.fraction });
-      else if (m.type === 'result') done(() => resolve(m.result));
+      else if (m.type === 'result') done(() => resolve(m.results));
       else done(() => reject(new Error(m.message)));
     });
     worker.on('error', (e) => done(() => reject(e)));

@@ -2,5 +2,5 @@ import type { SimResult } from '../../sim';
 
 export type SimWorkerMessage =
   | { type: 'progress'; phase: string; fraction: number }
-  | { type: 'result'; result: SimResult }
+  | { type: 'result'; results: SimResult[] }
   | { type: 'error'; message: string };

@@ -150,4 +150,13 @@ export const migrations: Migration[] = [
       );
       CREATE INDEX host_transcripts_target ON host_transcripts (target, id);`,
   },
+  {
+    version: 6,
+    name: 'experiment verdicts',
+    // The experiment's named verdict (agrees, diverged, undecided, vacuous, ...) beside the old
+    // boolean, and the code of the error that ended it (the CLI's exit status follows the code).
+    sql: `
+      ALTER TABLE experiments ADD COLUMN verdict TEXT;
+      ALTER TABLE experiments ADD COLUMN error_code TEXT;`,
+  },
 ];

@@ -27,7 +27,7 @@ export function testboxHandlers(log: (line: string) => void, dropSession: (targe
     try {
       return await f();
     } catch (e) {
-      if (e instanceof TestboxError) throw new LabApiError(e.message, e.kind === 'bad-spec' || e.kind === 'no-memory' ? 'bad-request' : `testbox-${e.kind}`);
+      if (e instanceof TestboxError) throw new LabApiError(e.message, e.kind === 'bad-spec' || e.kind === 'no-memory' ? 'bad-request' : (`testbox-${e.kind}` as const));
       throw e;
     }
   };

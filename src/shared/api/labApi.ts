@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LabErrorCode } from './errorCodes';
 import { HostFactsSchema } from '../hostFacts';
 import { knobEvents, knobMethods } from '../knobs/api';
 import { hostEvents, hostMethods } from '../hosts/api';
@@ -94,7 +95,7 @@ export type LabErrorShape = z.infer<typeof LabErrorSchema>;
 export class LabApiError extends Error {
   constructor(
     message: string,
-    readonly code: string,
+    readonly code: LabErrorCode,
   ) {
     super(message);
     this.name = 'LabApiError';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExperimentResultSchema } from '../experiment';
+import { ExperimentResultSchema, MovePagesSummarySchema } from '../experiment';
 import { SimResultSchema } from '../sim/api';
 
 /** LabApi for experiments: run a workload on a host beside its prediction, and compare runs. */
@@ -19,57 +19,210 @@ export const ExperimentRequestSchema = z
     cooldownS: z.number().min(0).max(600).default(1),
   })
   .strict();
+/** What a user asks for (defaults applied): the same spec drives the real run and the prediction. */
+export type ExperimentRequest = z.output<typeof ExperimentRequestSchema>;
+
+/** Where an experiment is, for progress events. */
+export const ExperimentPhaseSchema = z.enum(['prepare', 'forecast', 'baseline', 'setup', 'migrate', 'cooldown', 'restore', 'simulate', 'done']);
+export type ExperimentPhase = z.infer<typeof ExperimentPhaseSchema>;
+export const ExperimentProgressSchema = z.object({ repetition: z.number(), of: z.number(), phase: z.string(), message: z.string() });
+export type ExperimentProgress = { repetition: number; of: number; phase: ExperimentPhase; message: string };
+
+/**
+ * A counter's verdict. `undecided`: the model's answer changes within its stated timing
+ * uncertainty (a scan predicted within a tick's lateness of the window's edge), so the run can
+ * neither confirm nor refute it; never counted as agreement. `nothing to compare`: the mechanism
+ * the counter measures was off (numa.balancing=0 for numa-touch). `info`: machine-wide counters,
+ * shown, not judged.
+ */
+export const VerdictSchema = z.enum(['exact', 'within tolerance', 'undecided', 'diverged', 'info', 'nothing to compare']);
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+export const RangeSchema = z.object({ lo: z.number(), hi: z.number() });
+export type Range = z.infer<typeof RangeSchema>;
+
+/** One repetition against its own prediction (the replay given that repetition's measurements). */
+export const RunVerdictSchema = z.object({
+  repetition: z.number().int(),
+  measured: z.number(),
+  predicted: z.number(),
+  verdict: VerdictSchema,
+  /** How far apart they may be (0 for exact counters); never widened by other repetitions. */
+  allowed: z.number(),
+  /** The model's answers within its timing uncertainty, when they differ (judged against all). */
+  boundary: RangeSchema.optional(),
+  reason: z.string().optional(),
+});
+export type RunVerdict = z.infer<typeof RunVerdictSchema>;
 
 export const CounterVerdictSchema = z.object({
   counter: z.string(),
+  /** Mean over the repetitions. */
   measured: z.number(),
+  /** The experiment's replay (the model given the mean of the repetitions' measurements). */
   predicted: z.number(),
   difference: z.number(),
-  verdict: z.enum(['exact', 'within tolerance', 'diverged', 'info']),
+  /** The worst of the repetitions' verdicts (diverged > undecided > within tolerance > exact). */
+  verdict: VerdictSchema,
+  /** The allowance of the repetition the verdict comes from. */
   allowed: z.number(),
+  /** Spread of the measured repetitions (max − min): shown, never part of the allowance. */
   spread: z.number(),
-  /** On a scan boundary: the range of predictions the measured value was judged against. */
-  boundary: z.object({ lo: z.number(), hi: z.number() }).optional(),
+  /** On a scan boundary: the range of the model's answers the verdict's repetition was judged against. */
+  boundary: RangeSchema.optional(),
+  /** Why, in words, for undecided, diverged and nothing-to-compare verdicts. */
+  reason: z.string().optional(),
+  /** A counter the workload is about: shown even when 0 on both sides. */
+  key: z.boolean().optional(),
+  /** Each repetition against its own prediction. */
+  runs: z.array(RunVerdictSchema).optional(),
 });
+export type CounterVerdict = z.infer<typeof CounterVerdictSchema>;
+
+/** An experiment's verdict, from its counters, its crashes and whether its mechanism ran at all. */
+export const ExperimentVerdictSchema = z.enum([
+  'agrees',
+  'diverged',
+  'undecided',
+  'vacuous',
+  'nothing to compare',
+  'not compared',
+  'no repetition completed',
+  'crash as predicted',
+  'unexpected crash',
+  'predicted crash did not happen',
+]);
+export type ExperimentVerdict = z.infer<typeof ExperimentVerdictSchema>;
+
+export const JudgementSchema = z.object({
+  verdict: ExperimentVerdictSchema,
+  /** One sentence: what decided the verdict. */
+  reason: z.string(),
+  /** Counters per verdict (whole run). */
+  counts: z.record(z.string(), z.number()),
+});
+export type Judgement = z.infer<typeof JudgementSchema>;
+
+/** One input the model was given, and where it came from. */
+export const ModelInputSchema = z.object({
+  knob: z.string(),
+  value: z.string(),
+  /**
+   * host: read from the host after the knobs were set; user: --knob; workload: set by the lab
+   * because the workload's mechanism needs it; measured: from the run itself (a replay);
+   * assumed: not known before the run (a forecast), taken over `range`.
+   */
+  source: z.enum(['host', 'user', 'workload', 'measured', 'assumed']),
+  detail: z.string(),
+  range: z.object({ lo: z.string(), hi: z.string() }).optional(),
+});
+export type ModelInput = z.infer<typeof ModelInputSchema>;
+
+const DeltasByPhase = z.record(z.string(), z.record(z.string(), z.number()));
+const RangesSchema = z.object({ phases: z.record(z.string(), z.record(z.string(), RangeSchema)), total: z.record(z.string(), RangeSchema) });
+const BugSchema = z.object({ message: z.string(), where: z.string(), condition: z.string(), function: z.string(), t: z.number() });
+
+/**
+ * The forecast: the model on the spec alone (topology, knobs, kernel), computed before the
+ * workload starts. What the run will measure (CPU clocks, layout) is assumed, over a range; a
+ * counter whose prediction changes over that range is uncertain, with the range and the words.
+ */
+export const ForecastSchema = z.object({
+  kernel: z.string(),
+  inputs: z.array(ModelInputSchema),
+  phases: DeltasByPhase,
+  deltas: z.record(z.string(), z.number()),
+  ranges: RangesSchema,
+  /** Per uncertain counter, in words: "numa_huge_pte_updates 16 or 24: …". */
+  uncertain: z.array(z.string()),
+  bug: BugSchema.nullable(),
+  movePages: MovePagesSummarySchema.nullable(),
+  /** Against the runs (filled once they are measured). */
+  verdicts: z.array(CounterVerdictSchema).optional(),
+  verdictsByPhase: z.record(z.string(), z.array(CounterVerdictSchema)).optional(),
+  judgement: JudgementSchema.optional(),
+  /** Runs with no counter diverged from the forecast, and of them how many only within its uncertainty. */
+  asForecast: z.object({ runs: z.number(), of: z.number(), withinUncertainty: z.number() }).optional(),
+});
+export type Forecast = z.infer<typeof ForecastSchema>;
+
+/** The replay of one repetition: the model given what that repetition measured. */
+export const ReplaySchema = z.object({
+  repetition: z.number().int(),
+  inputs: z.array(ModelInputSchema),
+  phases: DeltasByPhase,
+  deltas: z.record(z.string(), z.number()),
+  /** The model's answers with the CPU time before the window up to SCAN_BOUNDARY_CPU_MS lower. */
+  ranges: RangesSchema,
+  bug: BugSchema.nullable(),
+  movePages: MovePagesSummarySchema.nullable(),
+});
+export type Replay = z.infer<typeof ReplaySchema>;
+
+export const KernelCrashSchema = z.object({ kind: z.string(), message: z.string(), text: z.string() });
 
 export const MeasuredRunSchema = ExperimentResultSchema.extend({
+  /** Telemetry run holding the time series of this repetition. */
   runId: z.number().nullable(),
+  /** Seconds from the telemetry run's start to the workload's start (to align the prediction). */
   workloadStartS: z.number().nullable(),
-  status: z.enum(['completed', 'stopped', 'failed', 'host-lost']),
+  /** crashed: the host's kernel crashed during the repetition (an outcome, compared with the prediction). */
+  status: z.enum(['completed', 'stopped', 'failed', 'host-lost', 'crashed']),
   error: z.string().nullable(),
   refreshed: z.boolean(),
   output: z.string(),
+  /** The workload's stderr and exit status (a custom command's are its result). */
+  stderr: z.string().optional(),
+  exitCode: z.number().nullable().optional(),
+  /** The workload's own `NUMALAB result` JSON (elapsed times, nodes before/after, ...). */
   result: z.record(z.string(), z.unknown()).optional(),
+  crash: KernelCrashSchema.optional(),
 });
+export type MeasuredRun = z.infer<typeof MeasuredRunSchema>;
 
 export const PredictedRunSchema = z.object({
+  /** 1-based, as in `measured`. */
   repetition: z.number().int(),
+  /** The calibration knobs of that repetition (sim.prewindow_cpu_ms, sim.cpu_share, ...). */
   knobs: z.record(z.string(), z.string()),
   phases: z.record(z.string(), z.record(z.string(), z.number())),
   deltas: z.record(z.string(), z.number()),
 });
+export type PredictedRun = z.infer<typeof PredictedRunSchema>;
 
 export const ExperimentOutcomeSchema = z.object({
   spec: z.object({
     target: z.string(),
     workload: z.string(),
     params: z.record(z.string(), z.union([z.number(), z.string()])),
+    /** The knobs the run used (the user's, and those the workload needs) with the calibration the model was given. */
     knobs: z.record(z.string(), z.string()),
     kernel: z.string(),
     topology: z.object({ nodes: z.array(z.object({ id: z.number(), cpus: z.array(z.number()), memMiB: z.number() })) }),
   }),
   measured: z.array(MeasuredRunSchema),
+  /** The replay given the mean of the repetitions' measurements; null for `custom` (measured, never simulated). */
   predicted: SimResultSchema.nullable(),
   verdicts: z.array(CounterVerdictSchema),
   verdictsByPhase: z.record(z.string(), z.array(CounterVerdictSchema)),
+  /** The judgement says diverged, or a crash the prediction did not have (or the reverse). */
   diverged: z.boolean(),
   /**
    * NUMA-balancing workloads: the model run again for each completed repetition with the CPU
    * clocks and sweep speed that repetition measured (its own calibration knobs), so a scan that
-   * fell in or out of one run's window is predicted for that run.
+   * fell in or out of one run's window is predicted for that run. The replays' deltas.
    */
   predictedPerRun: z.array(PredictedRunSchema).optional(),
+  /** The model on the spec alone, before the workload started. */
+  forecast: ForecastSchema.nullable().optional(),
+  /** Per completed repetition: the model given that repetition's measurements, each input with its source. */
+  replays: z.array(ReplaySchema).optional(),
+  /** The replay's verdict on the whole experiment. */
+  judgement: JudgementSchema.optional(),
+  /** What the comparison cannot cover: knobs the model does not model, a release newer than any verified, a mechanism turned off. */
+  warnings: z.array(z.string()).optional(),
 });
+export type ExperimentOutcome = z.infer<typeof ExperimentOutcomeSchema>;
 
 export const ExperimentStatusSchema = z.enum(['running', 'completed', 'failed', 'stopped', 'interrupted']);
 
@@ -84,7 +237,12 @@ export const ExperimentSummarySchema = z.object({
   kernel: z.string().nullable(),
   model: z.string().nullable(),
   diverged: z.boolean().nullable(),
+  /** The experiment's verdict (null while running, or for a row stored before verdicts had names). */
+  verdict: ExperimentVerdictSchema.nullable().optional(),
+  /** The error's code when it failed (LabErrorCode), e.g. needs-nodes or bad-value. */
+  errorCode: z.string().nullable().optional(),
   params: z.record(z.string(), z.string()),
+  knobs: z.record(z.string(), z.string()).optional(),
   repeat: z.number(),
 });
 
@@ -115,6 +273,8 @@ export const experimentMethods = {
 } as const;
 
 export const experimentEvents = {
-  'experiments.progress': z.object({ experimentId: z.number(), repetition: z.number(), of: z.number(), phase: z.string(), message: z.string() }),
+  'experiments.progress': ExperimentProgressSchema.extend({ experimentId: z.number() }),
+  /** The forecast, as soon as it is computed: before the workload starts. */
+  'experiments.forecast': z.object({ experimentId: z.number(), forecast: ForecastSchema }),
   'experiments.changed': z.object({ experimentId: z.number(), status: ExperimentStatusSchema }),
 } as const;

@@ -1,17 +1,17 @@
 /**
- * Scan boundaries: when a NUMA-balancing scan is predicted close to an edge of the measured
+ * Scan boundaries: when a NUMA-balancing scan is predicted close to the end of the measured
  * window, whether it lands inside is decided by a few tens of ms of CPU time, so one prediction
- * is not enough to judge a run by.
+ * cannot judge a run.
  *
  * task_tick_numa() compares the task's sum_exec_runtime with node_stamp + period, and only at a
- * scheduler tick; the crossing is seen at the first tick after it. On the virtual NUMA box that
- * tick is presumably late at times (the guest's clock runs on while QEMU's vCPU thread waits for
- * a host core, so the task's runtime jumps; not traced). Measured on the box (numa-touch thps=8
- * secs=8, the third scan predicted at 8.016 s of CPU time): no third scan at 8.029 s (6.12) and
- * 8.045 s (6.1) of CPU at the window's end, a third scan at 8.035 s (6.12), 8.084 s and 8.090 s
- * (6.1). So the model is also run with the CPU time before the window shifted by
- * ±SCAN_BOUNDARY_CPU_MS, and a counter whose prediction changes with that shift is judged against
- * the whole range (`boundary`), not against the one value.
+ * scheduler tick; the crossing is seen at the first tick after it, never before. On the virtual
+ * NUMA box that tick is presumably late at times (the guest's clock runs on while QEMU's vCPU
+ * thread waits for a host core, so the task's runtime jumps; not traced). Measured on the box
+ * (numa-touch thps=8 secs=8, the third scan predicted at 8.016 s of CPU time): no third scan at
+ * 8.029 s (6.12) and 8.045 s (6.1) of CPU at the window's end, a third scan at 8.035 s (6.12),
+ * 8.084 s and 8.090 s (6.1): late by up to ~75 ms, never early. So a replay is also run with the
+ * CPU time before the window SCAN_BOUNDARY_CPU_MS lower, and a counter whose prediction changes
+ * is `undecided` for that run if the measured value fits the range, `diverged` if it fits none.
  */
 export const SCAN_BOUNDARY_CPU_MS = 100;
 

@@ -34,7 +34,7 @@ export function runNumaTouch(ctx: DriverCtx): void {
   const task = new Task(1000, mm, cpusOfNode(k, from)[0]!, k);
   task.runStart = 0;
   tasks.add(task);
-  const setupEnd = k.knobs.prewindowCpuMs ?? setupDurationMs(Number(params.thps));
+  const setupEnd = k.knobs.prewindowCpuMs ?? setupDurationMs(k, Number(params.thps));
   const end = setupEnd + Number(params.secs) * 1000;
   // Faulted at exec, before the lab's first snapshot: in no phase. Where: the nodes exec and the
   // scheduler put them on (the workload reports them; `from` when not told).

@@ -64,10 +64,12 @@ export function setupRegions(k: Kernel, mm: Mm, nid: number, params: WorkloadPar
 }
 
 /**
- * CPU time (ms) the workload has used when its window starts: exec, faulting and writing every
- * page, the smaps and move_pages(nodes=NULL) reads. On the TCG box thp-move thps=8 measured
- * 19.5–21 ms (`task_cpu_s - cpu_s`).
+ * The model's estimate of the CPU time (ms) thp-move has used when its window starts: exec,
+ * faulting and writing every page, the smaps and move_pages(nodes=NULL) reads (facts/: measured
+ * on the TCG box). An estimate, not a measurement: experiments replace it with the run's own
+ * clocks (sim.prewindow_cpu_ms), and the forecast runs the model over the facts' range around it.
  */
-export function setupDurationMs(thps: number): number {
-  return 12 + thps * HPAGE_PMD_NR * 0.002;
+export function setupDurationMs(k: Kernel, thps: number): number {
+  const { base, perPage } = k.facts.exec.setupCpuMs.value;
+  return base + thps * HPAGE_PMD_NR * perPage;
 }

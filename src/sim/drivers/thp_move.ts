@@ -19,7 +19,7 @@ export function runThpMove(ctx: DriverCtx, workload: 'thp-move' | 'mbind-move' |
   ctx.phase('setup');
   const regions = setupRegions(k, mm, from, params, ctx.opts);
   if (k.knobs.shrinkAfterSetup) deferredSplitScan(k);
-  k.now += setupDurationMs(regions.thps);
+  k.now += setupDurationMs(k, regions.thps);
   ctx.sampler.advanceTo(k.now);
   if (Number(params.migrate ?? 1) !== 1) return;
   ctx.phase('migrate');

@@ -9,6 +9,7 @@ import {
   type LabResult,
 } from '../../../shared/api/labApi';
 import { connectWebSocket, type RawLab } from './wsClient';
+import { labErrorCode } from '../../../shared/api/errorCodes';
 
 declare global {
   interface Window {
@@ -22,7 +23,7 @@ export function typedLab(raw: RawLab): LabApi {
   return {
     async invoke<M extends LabMethod>(method: M, params: LabParams<M>): Promise<LabResult<M>> {
       const reply = await raw.invoke(method, params);
-      if (!reply.ok) throw new LabApiError(reply.error.message, reply.error.code);
+      if (!reply.ok) throw new LabApiError(reply.error.message, labErrorCode(reply.error.code));
       return parseLabResult(method, reply.result);
     },
     on(event, listener) {

@@ -6,10 +6,15 @@ import { PerRunTable } from './experiments/PerRunTable';
 import { VerdictTable } from './experiments/VerdictTable';
 import { OverlayCharts } from './experiments/OverlayCharts';
 import { CompareView } from './experiments/CompareView';
+import { Headline, verdictTone } from './experiments/Headline';
+import { ForecastPanel } from './experiments/ForecastPanel';
+import { MeasuredTable } from './experiments/MeasuredTable';
+import { MovePagesTable } from './experiments/MovePagesTable';
+import { ExperimentPhaseSchema, type Forecast } from '../../../shared/experiments/api';
 
 type Detail = LabResult<'experiments.get'>;
 type Summary = LabResult<'experiments.list'>[number];
-const PHASES = ['prepare', 'baseline', 'setup', 'migrate', 'cooldown', 'restore', 'simulate', 'done'];
+const PHASES = ExperimentPhaseSchema.options;
 
 /** The lab's main job: run a workload on the host, predict the same spec, compare per counter. */
 export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
@@ -19,6 +24,8 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
   const [list, setList] = useState<Summary[]>([]);
   const [detail, setDetail] = useState<Detail | undefined>();
   const [error, setError] = useState<string | undefined>();
+  /** The running experiment's forecast, shown while it runs. */
+  const [liveForecast, setLiveForecast] = useState<{ experimentId: number; forecast: Forecast } | undefined>();
 
   const refresh = useCallback(() => lab.invoke('experiments.list', {}).then(setList, () => {}), [lab]);
   const open = useCallback((id: number) => lab.invoke('experiments.get', { experimentId: id }).then(setDetail, (e: Error) => setError(e.message)), [lab]);
@@ -26,6 +33,7 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
   useEffect(() => {
     void refresh();
     const offP = lab.on('experiments.progress', (p) => setProgress(p));
+    const offF = lab.on('experiments.forecast', (f) => setLiveForecast(f));
     const offC = lab.on('experiments.changed', (c) => {
       void refresh();
       if (c.status !== 'running') {
@@ -36,6 +44,7 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
     });
     return () => {
       offP();
+      offF();
       offC();
     };
   }, [lab, refresh, open]);
@@ -43,6 +52,7 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
   const start = async () => {
     setError(undefined);
     setDetail(undefined);
+    setLiveForecast(undefined);
     try {
       const { experimentId } = await lab.invoke('experiments.start', {
         request: { target, workload: form.workload, params: form.params, knobs: parseKnobText(form.knobs), repeat: form.repeat, rateHz: form.rateHz },
@@ -54,7 +64,7 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
   };
 
   const outcome = detail?.outcome;
-  const phaseIndex = progress ? PHASES.indexOf(progress.phase) : -1;
+  const phaseIndex = progress ? PHASES.indexOf(progress.phase as (typeof PHASES)[number]) : -1;
   return (
     <div className="sim-panel" data-testid="experiments">
       <section className="panel">
@@ -91,7 +101,19 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
             {error}
           </p>
         )}
+        {/* The open experiment's verdict (and a predicted BUG or a crash) is the view's headline: above the fold. */}
+        {detail && outcome && (
+          <div className="headline-top">
+            <span className="muted">experiment {detail.id}:</span>
+            <Headline outcome={outcome} />
+          </div>
+        )}
       </section>
+      {running !== undefined && liveForecast?.experimentId === running && (
+        <section className="panel" data-testid="exp-live">
+          <ForecastPanel forecast={liveForecast.forecast} running />
+        </section>
+      )}
       {detail && (
         <section className="panel" data-testid="exp-result">
           <h2>
@@ -101,20 +123,27 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
           {outcome && (
             <>
               <p className="muted">
-                measured on {outcome.measured[0]?.kernel} ·{' '}
-                {outcome.predicted ? `predicted with ${outcome.predicted.variant.name} (${outcome.predicted.variant.title})` : 'a custom command: measured, not simulated'} ·{' '}
-                <strong className={outcome.diverged ? 'bad' : 'good'} data-testid="exp-overall">
-                  {outcome.verdicts.length === 0 ? 'nothing compared' : outcome.diverged ? 'diverged' : 'agrees with the prediction'}
-                </strong>
+                measured on {outcome.measured[0]?.kernel ?? '—'} ·{' '}
+                {outcome.predicted ? `replayed with ${outcome.predicted.variant.name} (${outcome.predicted.variant.title})` : outcome.forecast ? `forecast with ${outcome.forecast.kernel}` : 'a custom command: measured, not simulated'} · knobs{' '}
+                {Object.entries(outcome.spec.knobs)
+                  .filter(([k]) => !k.startsWith('sim.'))
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(' ') || "(the host's own)"}
               </p>
-              <OverlayCharts lab={lab} runId={outcome.measured[0]?.runId ?? null} predicted={(outcome.predicted?.series as never) ?? null} />
-              <div className="sim-events-row verdict-row">
-                {Object.entries(outcome.verdictsByPhase).map(([phase, vs]) => (
-                  <VerdictTable key={phase} title={`phase ${phase}`} verdicts={vs} testId={`verdicts-${phase}`} />
-                ))}
-                <VerdictTable title="whole run" verdicts={outcome.verdicts} testId="verdicts-total" />
-              </div>
+              <OverlayCharts lab={lab} runId={outcome.measured[0]?.runId ?? null} predicted={(outcome.predicted?.series as never) ?? null} bug={outcome.predicted?.bug ?? null} />
+              {outcome.predicted || outcome.verdicts.length ? (
+                <div className="sim-events-row verdict-row">
+                  {Object.entries(outcome.verdictsByPhase).map(([phase, vs]) => (
+                    <VerdictTable key={phase} title={`phase ${phase}: each repetition against its replay`} verdicts={vs} testId={`verdicts-${phase}`} />
+                  ))}
+                  <VerdictTable title="whole run" verdicts={outcome.verdicts} testId="verdicts-total" />
+                </div>
+              ) : (
+                <MeasuredTable measured={outcome.measured} />
+              )}
+              <MovePagesTable measured={outcome.measured.map((m) => m.movePages)} predicted={outcome.predicted?.movePages} />
               <PerRunTable outcome={outcome} />
+              {outcome.forecast && <ForecastPanel forecast={outcome.forecast} />}
             </>
           )}
         </section>
@@ -128,6 +157,7 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
               <th>target</th>
               <th>kernel</th>
               <th>workload</th>
+              <th>knobs</th>
               <th>status</th>
               <th>verdict</th>
             </tr>
@@ -141,8 +171,9 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
                 <td>
                   {x.workload} {Object.entries(x.params).map(([k, v]) => `${k}=${v}`).join(' ')}
                 </td>
+                <td>{Object.entries(x.knobs ?? {}).map(([k, v]) => `${k}=${v}`).join(' ') || '—'}</td>
                 <td>{x.status}</td>
-                <td>{x.diverged === null ? '—' : x.diverged ? 'diverged' : 'agrees'}</td>
+                <td className={`tone-${verdictTone(x.verdict)}`}>{x.verdict ?? (x.diverged === null ? '—' : x.diverged ? 'diverged' : 'compared')}</td>
               </tr>
             ))}
           </tbody>

@@ -3,6 +3,7 @@ import type { PanelProps } from './registry';
 import { SimForm, defaultParams, type SimFormState } from './sim/SimForm';
 import { DeltaComparison, SimEvents, type SimResultView } from './sim/SimResults';
 import { SimSeries } from './sim/SimSeries';
+import { BugBanner } from '../components/BugBanner';
 
 const INITIAL: SimFormState = {
   nodes: 2,
@@ -101,6 +102,8 @@ export function SimulatorPanel({ lab }: PanelProps) {
             {error}
           </p>
         )}
+        {/* A predicted BUG is the prediction's headline: here, above the fold, not under the tables. */}
+        {results.map((r, i) => (r.bug ? <BugBanner key={i} bug={r.bug} label={`${r.variant.name}: predicted kernel BUG`} testId="sim-bug" /> : null))}
       </section>
       {results.length > 0 && (
         <section className="panel">

@@ -1,4 +1,4 @@
-import { WORKLOAD_NAMES } from '../../../../shared/workloads';
+import { WORKLOADS, WORKLOAD_NAMES } from '../../../../shared/workloads';
 import { WorkloadFieldset, defaultParams } from '../sim/SimForm';
 
 export interface ExperimentFormState {
@@ -38,6 +38,11 @@ export function ExperimentForm({ state, onChange }: { state: ExperimentFormState
           <span>knobs (name=value …)</span>
           <input data-testid="exp-knobs" value={state.knobs} size={36} onChange={(e) => set({ knobs: e.target.value })} />
         </label>
+        {(WORKLOADS[state.workload as keyof typeof WORKLOADS]?.needs ?? []).map((n) => (
+          <p key={n.knob} className="muted small" data-testid={`exp-needs-${n.knob}`}>
+            The lab sets {n.knob}={n.value} for {state.workload} unless you give it: {n.why}.
+          </p>
+        ))}
         <label className="field">
           <span>repeat</span>
           <input data-testid="exp-repeat" value={state.repeat} size={3} onChange={(e) => set({ repeat: Math.max(1, Number(e.target.value) || 1) })} />

@@ -11,7 +11,7 @@ interface PredictedSeries {
   counters: Record<string, number[]>;
 }
 
-export function OverlayCharts({ lab, runId, predicted }: { lab: LabApi; runId: number | null; predicted: PredictedSeries | null }) {
+export function OverlayCharts({ lab, runId, predicted, bug = null }: { lab: LabApi; runId: number | null; predicted: PredictedSeries | null; bug?: { t: number; message: string } | null }) {
   const [measured, setMeasured] = useState<Record<string, { t: number[]; y: Array<number | null>; unit: string }>>({});
   const [phases, setPhases] = useState<Array<{ t: number; text: string }>>([]);
   const [error, setError] = useState<string | undefined>();
@@ -34,7 +34,10 @@ export function OverlayCharts({ lab, runId, predicted }: { lab: LabApi; runId: n
         const m = measured[c];
         const rows: Array<{ t: number; measured?: number | null; predicted?: number }> = [];
         m?.t.forEach((t, i) => rows.push({ t, measured: m.y[i] }));
-        predicted?.t.forEach((t, i) => rows.push({ t: t + offset, predicted: predicted.counters[c]?.[i] ?? 0 }));
+        // A predicted BUG ends the prediction: its series stops there.
+        predicted?.t.forEach((t, i) => {
+          if (!bug || t <= bug.t) rows.push({ t: t + offset, predicted: predicted.counters[c]?.[i] ?? 0 });
+        });
         rows.sort((a, b) => a.t - b.t);
         const markers = phaseMarkers(phases, rows.length ? rows.at(-1)!.t - rows[0]!.t : 0);
         return (
@@ -52,6 +55,7 @@ export function OverlayCharts({ lab, runId, predicted }: { lab: LabApi; runId: n
                 {markers.map((p) => (
                   <ReferenceLine key={p.t} x={p.t} stroke="#3d5166" strokeDasharray="2 2" label={{ value: p.label, fill: '#8494a7', fontSize: 10, position: 'insideTopLeft' }} />
                 ))}
+                {bug && <ReferenceLine x={bug.t + offset} stroke="#ff7b72" strokeWidth={2} label={{ value: 'predicted BUG', fill: '#ff7b72', fontSize: 11, position: 'insideBottomRight' }} />}
                 <Line dataKey="measured" name="measured" stroke="#5fb3ff" dot={false} connectNulls isAnimationActive={false} />
                 <Line dataKey="predicted" name="predicted" stroke="#ffb45f" strokeDasharray="6 3" dot={false} connectNulls isAnimationActive={false} />
               </LineChart>

@@ -1,43 +1,52 @@
-import type { z } from 'zod';
-import type { ExperimentOutcomeSchema } from '../../../../shared/experiments/api';
+import type { ExperimentOutcome } from '../../../../shared/experiments/api';
 import { PER_RUN_COUNTERS, perRunRows } from '../../../../shared/experiments/perRun';
-
-type Outcome = z.output<typeof ExperimentOutcomeSchema>;
+import { ModelInputs } from './ModelInputs';
 
 /**
- * NUMA-balancing runs: per repetition, measured beside the model calibrated by that repetition's
- * own CPU clocks (a scan near the window's end is in or out by milliseconds of CPU time).
+ * NUMA-balancing runs: per repetition, measured beside its replay (the model given that
+ * repetition's own CPU clocks and layout), and what each replay was given.
  */
-export function PerRunTable({ outcome }: { outcome: Outcome }) {
+export function PerRunTable({ outcome }: { outcome: ExperimentOutcome }) {
   const rows = perRunRows(outcome);
-  if (!rows.length) return null;
+  const replays = outcome.replays ?? [];
+  if (!rows.length && !replays.length) return null;
   return (
     <div className="verdicts">
-      <h3>per repetition (migrate phase): measured / predicted for that run's CPU clocks</h3>
-      <table className="deltas" data-testid="per-run">
-        <thead>
-          <tr>
-            <th>rep</th>
-            {PER_RUN_COUNTERS.map((c) => (
-              <th key={c}>{c}</th>
-            ))}
-            <th>model inputs</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.repetition} data-testid={`per-run-${r.repetition}`}>
-              <td>{r.repetition}</td>
-              {r.cells.map((c) => (
-                <td key={c.counter} className={`num ${c.measured === c.predicted ? 'v-exact' : ''}`}>
-                  {c.measured.toLocaleString('en-US')} / {c.predicted.toLocaleString('en-US')}
-                </td>
+      {rows.length > 0 && (
+        <>
+          <h3>per repetition (migrate phase): measured / replayed from that run's own measurements</h3>
+          <table className="deltas" data-testid="per-run">
+            <thead>
+              <tr>
+                <th>rep</th>
+                {PER_RUN_COUNTERS.map((c) => (
+                  <th key={c}>{c}</th>
+                ))}
+                <th>model inputs</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.repetition} data-testid={`per-run-${r.repetition}`}>
+                  <td>{r.repetition}</td>
+                  {r.cells.map((c) => (
+                    <td key={c.counter} className={`num ${c.measured === c.predicted ? 'v-exact' : ''}`}>
+                      {c.measured.toLocaleString('en-US')} / {c.predicted.toLocaleString('en-US')}
+                    </td>
+                  ))}
+                  <td>{Object.entries(r.knobs).map(([k, v]) => `${k.replace(/^sim\./, '')}=${v}`).join(' ')}</td>
+                </tr>
               ))}
-              <td>{Object.entries(r.knobs).map(([k, v]) => `${k.replace(/^sim\./, '')}=${v}`).join(' ')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+            </tbody>
+          </table>
+        </>
+      )}
+      {replays.map((r) => (
+        <details key={r.repetition} data-testid={`replay-${r.repetition}`}>
+          <summary>replay of repetition {r.repetition}: what the model was given</summary>
+          <ModelInputs inputs={r.inputs} testId={`replay-${r.repetition}-inputs`} />
+        </details>
+      ))}
     </div>
   );
 }

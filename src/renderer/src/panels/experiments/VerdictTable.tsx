@@ -1,14 +1,16 @@
-import type { z } from 'zod';
-import type { CounterVerdictSchema } from '../../../../shared/experiments/api';
+import type { CounterVerdict } from '../../../../shared/experiments/api';
+import { shownVerdicts } from '../../../../shared/experiments/verdict';
 import { SCAN_BOUNDARY_CPU_MS } from '../../../../shared/experiments/scanBoundary';
 
-type Verdict = z.output<typeof CounterVerdictSchema>;
+const BOUNDARY_TITLE = `a NUMA-balancing scan is predicted within ${SCAN_BOUNDARY_CPU_MS} ms of CPU time of the window's end: the kernel may see it late, so the model gives both answers`;
 
-const BOUNDARY_TITLE = `a NUMA-balancing scan is predicted within ${SCAN_BOUNDARY_CPU_MS} ms of CPU time of the window's edge: the measured value is judged against the predictions with that time shifted either way`;
-
-/** Measured delta, predicted delta, difference and verdict per counter (zeros on both sides hidden). */
-export function VerdictTable({ title, verdicts, testId }: { title: string; verdicts: Verdict[]; testId?: string }) {
-  const shown = verdicts.filter((v) => v.measured !== 0 || v.predicted !== 0 || v.verdict === 'diverged');
+/**
+ * Measured delta (the mean over the repetitions), predicted delta, difference and verdict per
+ * counter; the verdict is the worst repetition's against its own prediction. A key counter of the
+ * workload is shown even at 0 on both sides.
+ */
+export function VerdictTable({ title, verdicts, testId }: { title: string; verdicts: CounterVerdict[]; testId?: string }) {
+  const shown = shownVerdicts(verdicts);
   return (
     <div className="verdicts">
       <h3>{title}</h3>
@@ -24,7 +26,7 @@ export function VerdictTable({ title, verdicts, testId }: { title: string; verdi
         </thead>
         <tbody>
           {shown.map((v) => (
-            <tr key={v.counter} data-testid={testId ? `${testId}-${v.counter}` : undefined}>
+            <tr key={v.counter} data-testid={testId ? `${testId}-${v.counter}` : undefined} className={v.key ? 'key' : undefined}>
               <td>{v.counter}</td>
               <td className="num">{v.measured.toLocaleString('en-US')}</td>
               <td className="num" title={v.boundary ? BOUNDARY_TITLE : undefined}>
@@ -36,9 +38,14 @@ export function VerdictTable({ title, verdicts, testId }: { title: string; verdi
                 ) : null}
               </td>
               <td className="num">{v.difference.toLocaleString('en-US')}</td>
-              <td className={`verdict v-${v.verdict.replace(/\s+/g, '-')}`}>
+              <td className={`verdict v-${v.verdict.replace(/\s+/g, '-')}`} title={v.reason}>
                 {v.verdict}
                 {v.verdict === 'within tolerance' ? ` (±${Number.isInteger(v.allowed) ? v.allowed : v.allowed.toFixed(1)})` : ''}
+                {v.reason && (v.verdict === 'diverged' || v.verdict === 'undecided') ? (
+                  <span className="reason" data-testid={testId ? `${testId}-${v.counter}-reason` : undefined}>
+                    {v.reason}
+                  </span>
+                ) : null}
               </td>
             </tr>
           ))}

@@ -13,9 +13,6 @@ export interface SimFormState {
   numaBalancing: string;
 }
 
-/** Workloads that only make sense with NUMA balancing on: picking one turns the knob on. */
-const BALANCING_WORKLOADS = ['numa-touch', 'numa01', 'numa02'];
-
 export const SIMULATED_WORKLOADS = WORKLOAD_NAMES.filter((w) => WORKLOADS[w].simulated);
 
 export function defaultParams(workload: string): Record<string, string> {
@@ -143,7 +140,8 @@ export function SimForm({ state, variants, onChange }: { state: SimFormState; va
         workload={state.workload}
         params={state.params}
         onChange={(workload, params) =>
-          set(workload === state.workload ? { params } : { workload, params, numaBalancing: BALANCING_WORKLOADS.includes(workload) ? '1' : '0' })
+          // A workload that moves memory only through NUMA balancing turns the knob on when picked.
+          set(workload === state.workload ? { params } : { workload, params, numaBalancing: WORKLOADS[workload as keyof typeof WORKLOADS].mechanism === 'numa-balancing' ? '1' : '0' })
         }
       />
     </div>

@@ -1,4 +1,4 @@
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { SimResultView } from './SimResults';
 
 /** Counters worth watching over time for a NUMA-balancing prediction, each with its own unit (never summed). */
@@ -22,9 +22,10 @@ export function SimSeries({ results }: { results: SimResultView[] }) {
     <div className="small-multiples" data-testid="sim-series">
       {SERIES.map(({ counter, unit }) => {
         const base = withSeries[0].series as Series;
+        // A variant with a predicted BUG stops there: its series ends at the BUG, marked on the chart.
         const data = base.t.map((t, i) => {
-          const row: Record<string, number> = { t };
-          withSeries.forEach((r, j) => (row[`v${j}`] = (r.series as Series).counters[counter]?.[i] ?? 0));
+          const row: Record<string, number | null> = { t };
+          withSeries.forEach((r, j) => (row[`v${j}`] = r.bug && t > r.bug.t ? null : ((r.series as Series).counters[counter]?.[i] ?? 0)));
           return row;
         });
         return (
@@ -39,6 +40,9 @@ export function SimSeries({ results }: { results: SimResultView[] }) {
                 <YAxis stroke="#8494a7" width={60} />
                 <Tooltip contentStyle={{ background: '#111821', border: '1px solid #223042' }} />
                 <Legend />
+                {withSeries.map((r, j) =>
+                  r.bug ? <ReferenceLine key={`bug-${j}`} x={r.bug.t} stroke="#ff7b72" strokeWidth={2} label={{ value: `${r.variant.name}: BUG`, fill: '#ff7b72', fontSize: 11, position: 'insideBottomRight' }} /> : null,
+                )}
                 {withSeries.map((r, j) => (
                   <Line key={j} dataKey={`v${j}`} name={r.variant.name} stroke={COLORS[j % COLORS.length]} dot={false} strokeDasharray="5 3" isAnimationActive={false} />
                 ))}

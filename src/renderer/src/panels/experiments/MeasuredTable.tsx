@@ -1,0 +1,48 @@
+import type { MeasuredRun } from '../../../../shared/experiments/api';
+import { shownDeltas } from '../../../../shared/experiments/measuredDeltas';
+
+/**
+ * What was measured when nothing is predicted (a custom command): the deltas of every counter
+ * that moved, per repetition, and the command's own output and exit status.
+ */
+export function MeasuredTable({ measured }: { measured: readonly MeasuredRun[] }) {
+  const counters = shownDeltas(measured.map((m) => m.deltas));
+  return (
+    <div className="verdicts" data-testid="exp-measured">
+      <h3>measured, not compared</h3>
+      <table className="deltas">
+        <thead>
+          <tr>
+            <th>counter</th>
+            {measured.map((m, i) => (
+              <th key={i}>rep {i + 1}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {counters.map((c) => (
+            <tr key={c} data-testid={`exp-measured-${c}`}>
+              <td>{c}</td>
+              {measured.map((m, i) => (
+                <td key={i} className="num">
+                  {(m.deltas[c] ?? 0).toLocaleString('en-US')}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {measured.map((m, i) =>
+        m.exitCode !== undefined ? (
+          <details key={i} data-testid={`exp-output-${i + 1}`}>
+            <summary>
+              repetition {i + 1}: exit status {m.exitCode ?? '—'}
+            </summary>
+            <pre className="log">{m.output || '(no output)'}</pre>
+            {m.stderr ? <pre className="log stderr">{m.stderr}</pre> : null}
+          </details>
+        ) : null,
+      )}
+    </div>
+  );
+}
