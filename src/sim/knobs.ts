@@ -1,3 +1,5 @@
+import { mean } from '../shared/experiments/stats';
+
 /**
  * Knob values the model reads, with the kernel's defaults when a knob is absent. Keys may be
  * given as the lab's knob names (`thp.enabled`, `numa.balancing`, `numa.scan_delay_ms`, ...),
@@ -191,7 +193,6 @@ function numList(name: string, v: unknown, min: number, max: number): number[] {
   }
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 function choice<T extends string>(name: string, v: unknown, allowed: readonly T[]): T {
   const s = bracketed(String(v)) as T;

@@ -58,6 +58,8 @@ describe('an experiment from the UI', () => {
     await page.getByTestId('exp-overlay').locator('.recharts-line').first().waitFor({ timeout: 20000 });
     expect(await page.getByTestId('exp-overall').textContent()).toBe('agrees');
     expect(await page.getByTestId('exp-headline').getAttribute('class')).toContain('tone-good');
+    // The forecast (before the run) against the run: thp-move's counters do not depend on timing.
+    expect(await page.getByTestId('exp-forecast-summary').textContent()).toBe('Against the runs: agrees — 1 of 1 repetition as forecast');
     await page.screenshot({ path: join(ARTIFACTS, 'experiment.png'), fullPage: true });
     expect(readFileSync(THP, 'utf8')).toBe(before);
   });

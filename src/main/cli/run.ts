@@ -6,6 +6,7 @@ import type { ExperimentOutcome, MeasuredRun } from '../experiments/runExperimen
 import { shownVerdicts, type CounterVerdict } from '../../shared/experiments/verdict';
 import { PER_RUN_COUNTERS, perRunRows } from '../../shared/experiments/perRun';
 import { exitStatusFor } from '../../shared/api/errorCodes';
+import { mean } from '../../shared/experiments/stats';
 import type { Forecast, ModelInput } from '../../shared/experiments/api';
 
 /** `numa-lab run`: the lab's main job from a script — measure, predict, compare. Exit 3 = diverged. */
@@ -70,19 +71,17 @@ export const runCommand: CliCommand = {
 /** Means over the completed repetitions, in the shared result shape. */
 function meanShape(runs: MeasuredRun[], template: MeasuredRun) {
   const ok = runs.filter((r) => r.status === 'completed');
-  const mean = (pick: (r: MeasuredRun) => Record<string, number>) => {
-    const out: Record<string, number> = {};
-    for (const r of ok) for (const [k, v] of Object.entries(pick(r))) out[k] = (out[k] ?? 0) + v / ok.length;
-    for (const k of Object.keys(out)) out[k] = Math.round(out[k] * 100) / 100;
-    return out;
+  const meanOf = (pick: (r: MeasuredRun) => Record<string, number>) => {
+    const names = new Set(ok.flatMap((r) => Object.keys(pick(r))));
+    return Object.fromEntries([...names].map((k) => [k, Math.round(mean(ok.map((r) => pick(r)[k] ?? 0)) * 100) / 100]));
   };
   const phases = [...new Set(ok.flatMap((r) => Object.keys(r.phases)))];
   return {
     kernel: template.kernel,
     workload: template.workload,
     params: template.params,
-    phases: Object.fromEntries(phases.map((p) => [p, mean((r) => r.phases[p] ?? {})])),
-    deltas: mean((r) => r.deltas),
+    phases: Object.fromEntries(phases.map((p) => [p, meanOf((r) => r.phases[p] ?? {})])),
+    deltas: meanOf((r) => r.deltas),
     events: template.events,
     movePages: template.movePages,
   };
@@ -183,6 +182,10 @@ export function formatRunText(id: number, o: ExperimentOutcome): string {
   for (const [phase, vs] of Object.entries(o.verdictsByPhase)) lines.push('', `phase ${phase} (each repetition against its replay)`, formatVerdicts(vs));
   if (o.predicted) lines.push('', 'whole run', formatVerdicts(o.verdicts));
   if (o.predictedPerRun?.length) lines.push('', "per repetition, phase migrate: measured / predicted for that run's own CPU clocks", formatPerRun(o));
+  const status = (s: { status: Record<string, number> } | null | undefined) => (s ? Object.entries(s.status).map(([k, n]) => `${k}=${n}`).join(' ') : '—');
+  if (o.measured.some((m) => m.movePages) || o.predicted?.movePages) {
+    lines.push('', `move_pages status: predicted ${status(o.predicted?.movePages)}`, ...o.measured.map((m, i) => `  repetition ${i + 1}: ${status(m.movePages)}`));
+  }
   if (!o.predicted) for (const m of o.measured) lines.push('', `measured deltas (run ${m.runId ?? '?'}${m.exitCode !== undefined ? `, exit status ${m.exitCode}` : ''})`, JSON.stringify(m.deltas));
   const j = o.judgement;
   const counts = j ? Object.entries(j.counts).map(([k, n]) => `${n} ${k}`).join(', ') : '';

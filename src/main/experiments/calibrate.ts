@@ -1,5 +1,6 @@
 import type { ModelInput } from '../../shared/experiments/api';
 import type { WorkloadParams } from '../../shared/workloads';
+import { mean } from '../../shared/experiments/stats';
 
 /**
  * The simulator's NUMA-balancing timeline depends on quantities of the run, not of the kernel:
@@ -85,10 +86,10 @@ function infoOf(result: Record<string, unknown> | undefined): Record<string, unk
   return (result?.info ?? {}) as Record<string, unknown>;
 }
 
-/** Mean of f over the results where it is a finite number passing `keep` (≥ 0 by default). */
+/** Mean of f over the results where it is a finite number passing `keep` (≥ 0 by default); undefined if none. */
 function meanOf(infos: Array<Record<string, unknown>>, f: (i: Record<string, unknown>) => number, keep: (x: number) => boolean = (x) => x >= 0): number | undefined {
   const xs = infos.map(f).filter((x) => Number.isFinite(x) && keep(x));
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined;
+  return xs.length ? mean(xs) : undefined;
 }
 
 /** The most common non-negative integer among the values (the lowest on a tie); undefined if none. */
@@ -110,7 +111,7 @@ function perThreadClocks(infos: Array<Record<string, unknown>>): Array<{ pre: nu
   const n = runs[0]?.cpu?.length ?? 0;
   if (n < 2 || !runs.every((r) => r.cpu?.length === n && r.task?.length === n && r.elapsed > 0)) return undefined;
   return Array.from({ length: n }, (_, j) => ({
-    pre: runs.reduce((a, r) => a + Math.max(0, r.task![j]! - r.cpu![j]!) * 1000, 0) / runs.length,
-    share: runs.reduce((a, r) => a + r.cpu![j]! / r.elapsed, 0) / runs.length,
+    pre: mean(runs.map((r) => Math.max(0, r.task![j]! - r.cpu![j]!) * 1000)),
+    share: mean(runs.map((r) => r.cpu![j]! / r.elapsed)),
   }));
 }

@@ -1,4 +1,4 @@
-import type { CounterVerdict, ExperimentOutcome, Forecast, MeasuredRun } from '../../shared/experiments/api';
+import type { CounterVerdict, ExperimentOutcome, Forecast, Judgement, MeasuredRun } from '../../shared/experiments/api';
 import { asForecast, isDisagreement, judgeExperiment } from '../../shared/experiments/judge';
 import { SCAN_BOUNDARY_CPU_MS } from '../../shared/experiments/scanBoundary';
 import { verdicts, type RunInput, type VerdictOptions } from '../../shared/experiments/verdict';
@@ -7,13 +7,16 @@ import type { ExperimentReplay } from './replay';
 
 type Deltas = Record<string, number>;
 type Judged = Pick<ExperimentOutcome, 'verdicts' | 'verdictsByPhase' | 'judgement' | 'diverged'> & { forecast: Forecast | null };
+/** What a repetition is judged against: per phase and in total, with the model's ranges. */
+type Prediction = { phases: Record<string, Deltas>; deltas: Deltas; ranges: Forecast['ranges'] };
+type Completed = { repetition: number; run: MeasuredRun };
 
 const REPLAY_UNCERTAINTY = `the kernel sees a scan's crossing at the first tick after it, up to ${SCAN_BOUNDARY_CPU_MS} ms of CPU late on the virtual box: the model with the CPU time before the window that much lower gives the other answer`;
 
 /**
- * Judges the runs: each completed repetition against its own replay (verdicts, the experiment's
- * judgement), and the same repetitions against the forecast (how often the kernel did what the
- * forecast said). Nothing here runs the model; it only compares.
+ * Judges the runs: each completed repetition against its own replay (the verdicts and the
+ * experiment's judgement), and the same repetitions against the forecast (how often the kernel
+ * did what the forecast said). Nothing here runs the model; it only compares.
  */
 export function judgeOutcome(plan: ExperimentPlan, measured: readonly MeasuredRun[], forecast: Forecast | null, replay: ExperimentReplay | null): Judged {
   const completed = measured.map((run, i) => ({ repetition: i + 1, run })).filter((c) => c.run.status === 'completed');
@@ -27,22 +30,7 @@ export function judgeOutcome(plan: ExperimentPlan, measured: readonly MeasuredRu
     keyCounters: plan.workload.keyCounters,
     mechanismOff: plan.mechanismOff,
   };
-  // One prediction per repetition (its phases and ranges), judged phase by phase and in total.
-  const judgeAgainst = (predictionOf: (repetition: number) => { phases: Record<string, Deltas>; deltas: Deltas; ranges: Forecast['ranges'] }, reference: { phases: Record<string, Deltas>; deltas: Deltas }, uncertainty: string) => {
-    const phaseNames = [...new Set([...Object.keys(reference.phases), ...completed.flatMap((c) => Object.keys(c.run.phases))])];
-    const runs = (pick: (d: { phases: Record<string, Deltas>; deltas: Deltas }) => Deltas, ranges: (p: ReturnType<typeof predictionOf>) => RunInput['ranges']): RunInput[] =>
-      completed.map((c) => {
-        const p = predictionOf(c.repetition);
-        return { repetition: c.repetition, measured: pick(c.run), predicted: pick(p), ranges: ranges(p) };
-      });
-    const byPhase: Record<string, CounterVerdict[]> = Object.fromEntries(
-      phaseNames.map((ph) => [ph, verdicts(runs((d) => d.phases[ph] ?? {}, (p) => p.ranges.phases[ph]), reference.phases[ph] ?? {}, { ...opts, uncertainty })]),
-    );
-    const total = verdicts(runs((d) => d.deltas, (p) => p.ranges.total), reference.deltas, { ...opts, uncertainty });
-    return { byPhase, total };
-  };
-
-  const judgementOf = (vs: CounterVerdict[], bug: { message: string } | null) =>
+  const judgementOf = (vs: CounterVerdict[], bug: { message: string } | null): Judgement =>
     judgeExperiment({
       workload: plan.workload.name,
       simulated: plan.workload.simulated,
@@ -54,19 +42,32 @@ export function judgeOutcome(plan: ExperimentPlan, measured: readonly MeasuredRu
     });
 
   let judgedForecast = forecast;
-  if (forecast && completed.length) {
-    const fv = judgeAgainst(() => forecast, forecast, `over what the run would measure: ${forecast.inputs.filter((i) => i.range).map((i) => `${i.knob} ${i.range!.lo}–${i.range!.hi}`).join(', ')}`);
-    judgedForecast = { ...forecast, verdicts: fv.total, verdictsByPhase: fv.byPhase, judgement: judgementOf(fv.total, forecast.bug), asForecast: asForecast(fv.total, completed.map((c) => c.repetition)) };
-  } else if (forecast) {
-    judgedForecast = { ...forecast, judgement: judgementOf([], forecast.bug) };
+  if (forecast) {
+    const over = forecast.inputs.filter((i) => i.range).map((i) => `${i.knob} ${i.range!.lo}–${i.range!.hi}`).join(', ');
+    const fv = judgeRuns(completed, () => forecast, forecast, { ...opts, uncertainty: `over what the run would measure: ${over}` });
+    judgedForecast = {
+      ...forecast,
+      ...(completed.length ? { verdicts: fv.total, verdictsByPhase: fv.byPhase, asForecast: asForecast(fv.total, completed.map((c) => c.repetition)) } : {}),
+      judgement: judgementOf(fv.total, forecast.bug),
+    };
   }
 
-  if (!replay || !completed.length) {
-    const judgement = judgementOf([], replay?.predicted.bug ?? forecast?.bug ?? null);
-    return { verdicts: [], verdictsByPhase: {}, judgement, diverged: isDisagreement(judgement.verdict), forecast: judgedForecast };
-  }
-  const replayOf = new Map(replay.replays.map((r) => [r.repetition, r]));
-  const rv = judgeAgainst((rep) => replayOf.get(rep)!, replay.predicted, REPLAY_UNCERTAINTY);
-  const judgement = judgementOf(rv.total, replay.predicted.bug);
+  const rv = replay ? judgeRuns(completed, (rep) => replay.replays.find((r) => r.repetition === rep)!, replay.predicted, { ...opts, uncertainty: REPLAY_UNCERTAINTY }) : { byPhase: {}, total: [] };
+  const judgement = judgementOf(rv.total, replay ? replay.predicted.bug : (forecast?.bug ?? null));
   return { verdicts: rv.total, verdictsByPhase: rv.byPhase, judgement, diverged: isDisagreement(judgement.verdict), forecast: judgedForecast };
+}
+
+/** Every completed repetition against its own prediction, phase by phase and in total; `reference` is the value shown beside the mean. */
+function judgeRuns(completed: readonly Completed[], predictionOf: (repetition: number) => Prediction, reference: Pick<Prediction, 'phases' | 'deltas'>, opts: VerdictOptions) {
+  const inputs = (pick: (x: Pick<Prediction, 'phases' | 'deltas'>) => Deltas, ranges: (p: Prediction) => RunInput['ranges']): RunInput[] =>
+    completed.map(({ repetition, run }) => {
+      const p = predictionOf(repetition);
+      return { repetition, measured: pick(run), predicted: pick(p), ranges: ranges(p) };
+    });
+  const phases = [...new Set([...Object.keys(reference.phases), ...completed.flatMap((c) => Object.keys(c.run.phases))])];
+  if (!completed.length) return { byPhase: {}, total: [] };
+  return {
+    byPhase: Object.fromEntries(phases.map((ph) => [ph, verdicts(inputs((d) => d.phases[ph] ?? {}, (p) => p.ranges.phases[ph]), reference.phases[ph] ?? {}, opts)])) as Record<string, CounterVerdict[]>,
+    total: verdicts(inputs((d) => d.deltas, (p) => p.ranges.total), reference.deltas, opts),
+  };
 }

@@ -7,12 +7,17 @@ export interface Summary {
   max: number;
 }
 
+/** The arithmetic mean; 0 for no values. The one mean of the lab (verdicts, calibration, the model's per-task knobs). */
+export function mean(xs: readonly number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
+}
+
 export function summarize(xs: number[]): Summary {
   const n = xs.length;
   if (!n) return { n: 0, mean: 0, stddev: 0, min: 0, max: 0 };
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const variance = n > 1 ? xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
-  return { n, mean, stddev: Math.sqrt(variance), min: Math.min(...xs), max: Math.max(...xs) };
+  const m = mean(xs);
+  const variance = n > 1 ? xs.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1) : 0;
+  return { n, mean: m, stddev: Math.sqrt(variance), min: Math.min(...xs), max: Math.max(...xs) };
 }
 
 /** Two-sided 97.5 % quantiles of Student's t for 1..30 degrees of freedom (then ≈ normal). */

@@ -11,6 +11,7 @@
  * verdict is the worst of its repetitions'.
  */
 import type { CounterVerdict, Range, RunVerdict, Verdict } from './api';
+import { mean } from './stats';
 
 export type { CounterVerdict, RunVerdict, Verdict } from './api';
 export type CounterClass = 'exact' | 'tolerant' | 'info';
@@ -159,10 +160,10 @@ export function verdicts(runs: RunInput[], reference: Deltas, opts: VerdictOptio
     const cls = counterClass(counter, opts);
     if (!cls) continue;
     const values = runs.map((r) => r.measured[counter] ?? 0);
-    const mean = values.length ? round2(values.reduce((a, b) => a + b, 0) / values.length) : 0;
+    const m = round2(mean(values));
     const spread = values.length ? Math.max(...values) - Math.min(...values) : 0;
     const predicted = reference[counter] ?? 0;
-    const row = { counter, measured: mean, predicted, difference: round2(mean - predicted), spread, ...(key.has(counter) ? { key: true } : {}) };
+    const row = { counter, measured: m, predicted, difference: round2(m - predicted), spread, ...(key.has(counter) ? { key: true } : {}) };
     if (opts.mechanismOff && key.has(counter)) {
       out.push({ ...row, verdict: 'nothing to compare', allowed: 0, reason: opts.mechanismOff });
       continue;
