@@ -35,6 +35,14 @@ export interface SimKnobs {
    */
   prewindowCpuMs: number | null;
   /**
+   * Model-only, numa01/numa02: the wall time (ms) from the processes' fork to the window's start.
+   * A forked mm's numa_next_scan is armed at fork + scan_delay of wall time, so a thread whose CPU
+   * time passes the scan period before then is not scanned until a period later; null = the CPU
+   * time before the window (the setup ran at full speed). Experiments read it from the workload
+   * (`prewindow_wall_s`).
+   */
+  prewindowWallMs: number | null;
+  /**
    * Model-only: the share of the window each workload task spends on a CPU (its
    * sum_exec_runtime grows this much slower than jiffies). 1 on an idle machine; below 1 when the
    * sampler or other tasks share the CPU. Experiments calibrate it from `cpu_s / window`.
@@ -85,6 +93,7 @@ const KEY_SUFFIXES: Record<KnobKey, string[]> = {
   touchPagesPerSec: ['sim.touch_pages_per_sec'],
   bzeroMibPerSec: ['sim.bzero_mib_per_sec'],
   prewindowCpuMs: ['sim.prewindow_cpu_ms'],
+  prewindowWallMs: ['sim.prewindow_wall_ms'],
   cpuShare: ['sim.cpu_share'],
   imageNodes: ['sim.image_nodes'],
   regionHeadGapPages: ['sim.region_head_gap_pages'],
@@ -129,6 +138,7 @@ export function defaultKnobs(): SimKnobs {
     touchPagesPerSec: 2e8,
     bzeroMibPerSec: 2048,
     prewindowCpuMs: null,
+    prewindowWallMs: null,
     cpuShare: 1,
     imageNodes: null,
     regionHeadGapPages: null,
@@ -259,6 +269,9 @@ export function normalizeKnobs(raw: Record<string, unknown> | undefined, default
         k.prewindowCpuMsPerTask = xs.length > 1 ? xs : null;
         break;
       }
+      case 'prewindowWallMs':
+        k.prewindowWallMs = num(name, v, 0, 1e7);
+        break;
       case 'cpuShare': {
         const xs = numList(name, v, 0.01, 1);
         k.cpuShare = mean(xs);

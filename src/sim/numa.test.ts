@@ -233,3 +233,17 @@ describe('per-thread clocks (sim.prewindow_cpu_ms / sim.cpu_share as lists)', ()
     expect(() => numa01('400,100', '0.75,2')).toThrow(/knob sim.cpu_share: given "0.75,2"; allowed: a number from 0.01 to 1, or one per task/);
   });
 });
+
+describe('a forked mm is scanned by wall time and CPU time both (sim.prewindow_wall_ms)', () => {
+  // numa01 on the 6.12 box, one run's own clocks: the second process's thread passed 1 s of CPU
+  // time 0.4 s into the window; the kernel scanned that process (63497 PTE updates, 124 PMDs).
+  const numa01 = (wallMs?: number) =>
+    sim('linux-6.12+', 'numa01', { size_mib: 256, loops: 10 }, { 'sim.bzero_mib_per_sec': 3269, 'sim.prewindow_cpu_ms': '355.4,624.9', 'sim.cpu_share': '0.4912,0.8447', ...(wallMs ? { 'sim.prewindow_wall_ms': wallMs } : {}) }).phases.migrate!;
+
+  it('before numa_next_scan (fork + 1 s of wall time) a crossing of the scan period queues no work; after it, it scans', () => {
+    // Assuming the set-up ran at full speed (wall = CPU, 490 ms): the crossing comes at 0.93 s of wall time, too early.
+    expect(d(numa01(), 'numa_huge_pte_updates')).toBe(0);
+    // The 700 ms of wall time the set-up took: the crossing comes after numa_next_scan, and one process is scanned.
+    expect([d(numa01(700), 'numa_pte_updates'), d(numa01(700), 'numa_huge_pte_updates')]).toEqual([63496, 124]);
+  });
+});

@@ -79,3 +79,10 @@ describe('calibration inputs: each value with where it came from', () => {
     expect(inputs[0]!.detail).toBe('task_cpu_s − cpu_s (CPU time before the window), repetition 3');
   });
 });
+
+describe('the wall time before the window (numa01/numa02: when the forked mm\'s numa_next_scan comes)', () => {
+  it('is the mean of the runs\' prewindow_wall_s, in ms', () => {
+    const runs = [{ info: { elapsed_s: 1, prewindow_wall_s: 0.5 } }, { info: { elapsed_s: 1, prewindow_wall_s: 0.7 } }];
+    expect(calibrationKnobs('numa01', { size_mib: 256, loops: 10, threads: 0 }, runs, 2)['sim.prewindow_wall_ms']).toBe('600');
+  });
+});

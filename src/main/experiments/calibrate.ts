@@ -13,6 +13,9 @@ import { mean } from '../../shared/experiments/stats';
  *   window's end (numa-touch secs=8: the third at 8.016 s of CPU time) is in or out by them →
  *   `sim.prewindow_cpu_ms` and `sim.cpu_share` from the workload's CPU clocks (thp-move:
  *   `task_cpu_s`, `cpu_s`; numa01/numa02: `thread_task_cpu_s`, `thread_cpu_s`);
+ * - the wall time from numa01/numa02's forks to the window (`prewindow_wall_s`): the children's
+ *   numa_next_scan is armed at fork + scan_delay of wall time, so a thread whose CPU time passes
+ *   the scan period before that is not scanned until a period later → `sim.prewindow_wall_ms`;
  * - where ASLR put numa01/numa02's region mapping below its aligned start (6.1 does not align
  *   anonymous mappings; its head merges with the first thread stack and costs scan budget) →
  *   `sim.region_head_gap_pages`, per process;
@@ -50,6 +53,8 @@ export function calibrationInputs(workload: string, params: WorkloadParams, resu
       if (pre !== undefined) add('sim.prewindow_cpu_ms', round(pre, 1), 'thread_task_cpu_s − thread_cpu_s (CPU time before the window)');
       if (share !== undefined && share > 0) add('sim.cpu_share', round(Math.min(1, share), 4), 'thread_cpu_s / elapsed_s');
     }
+    const wall = meanOf(infos, (i) => Number(i.prewindow_wall_s) * 1000);
+    if (wall !== undefined) add('sim.prewindow_wall_ms', round(wall, 1), 'prewindow_wall_s (wall time from the forks to the window: when their numa_next_scan comes)');
     // Per process, where ASLR put the region's mapping below its 2 MiB-aligned start (the most
     // common value over the runs): it sets how much of the region the first scan pass reaches.
     const heads = infos.map((i) => (Array.isArray(i.region_head_gap_pages) ? i.region_head_gap_pages : undefined));

@@ -97,7 +97,9 @@ export function runAutonuma(ctx: DriverCtx, which: 'numa01' | 'numa02'): void {
   // numa01: every thread sweeps the whole region; numa02: its own 2 MiB-aligned slice.
   const slice = Math.max(1, Math.floor(sizePages / threads / HPAGE_PMD_NR)) * HPAGE_PMD_NR;
   const sweepPages = which === 'numa01' ? sizePages : slice;
-  const setupEnd = k.knobs.prewindowCpuMs ?? sweepPages / rate;
+  // The window starts this long (wall time) after the forks; each thread's CPU time then is its
+  // own measured clock, or, without one, that wall time (the set-up at full speed).
+  const setupEnd = k.knobs.prewindowWallMs ?? k.knobs.prewindowCpuMs ?? sweepPages / rate;
   const runEnd = setupEnd + (loops * sweepPages) / rate;
   const range = (i: number): [number, number] =>
     which === 'numa01' ? [0, sizePages] : [Math.min(sizePages, i * slice), i === threads - 1 ? sizePages : Math.min(sizePages, (i + 1) * slice)];
@@ -133,7 +135,7 @@ export function runAutonuma(ctx: DriverCtx, which: 'numa01' | 'numa02'): void {
       // Per-thread clocks when given (the j-th worker, process by process): its own CPU time at
       // the window's start and its own share of the window.
       const j = p * threads + i;
-      const pre = k.knobs.prewindowCpuMsPerTask?.[j];
+      const pre = k.knobs.prewindowCpuMsPerTask?.[j] ?? k.knobs.prewindowCpuMs ?? undefined;
       const share = k.knobs.cpuSharePerTask?.[j];
       if (pre !== undefined) t.runtimeOffset = pre - setupEnd;
       if (share !== undefined) t.cpuShare = share;
