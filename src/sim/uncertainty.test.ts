@@ -4,16 +4,16 @@ import { d, sim } from './test_helpers';
 
 describe('what a forecast assumes (the run has not measured it yet)', () => {
   it('numa-touch: the CPU time before the window around the box-measured estimate, less a late tick, and the CPU share', () => {
-    const a = forecastAssumptions('numa-touch', { thps: 8, from: 0, secs: 8 }, 'linux-6.12+', {}, 2);
+    const a = forecastAssumptions('numa-touch', { thps: 8, from: 0, to: 1, secs: 8 }, 'linux-6.12+', {}, 2);
     expect(a.map((x) => [x.knob, x.nominal, x.lo, x.hi])).toEqual([
       ['sim.prewindow_cpu_ms', 20.2, 0, 121.2],
       ['sim.cpu_share', 1, 0.95, 1],
-      ['sim.image_nodes', 0, 0, 0],
+      ['sim.image_nodes', 0, 0, 1],
     ]);
   });
 
   it('takes a knob the user gave as an input, not an assumption', () => {
-    expect(forecastAssumptions('numa-touch', { thps: 8, from: 0 }, 'linux-6.1', { 'sim.cpu_share': '0.99' }, 2).map((x) => x.knob)).toEqual(['sim.prewindow_cpu_ms', 'sim.image_nodes']);
+    expect(forecastAssumptions('numa-touch', { thps: 8, from: 0, to: 1 }, 'linux-6.1', { 'sim.cpu_share': '0.99' }, 2).map((x) => x.knob)).toEqual(['sim.prewindow_cpu_ms', 'sim.image_nodes']);
   });
 
   it('numa01/numa02: sweep speed, clocks and share; the ASLR head only where anonymous mappings are not aligned (before 6.7)', () => {
@@ -35,7 +35,7 @@ describe('what a forecast assumes (the run has not measured it yet)', () => {
   });
 
   it('the knife edge of numa-touch secs=8 is visible: the corners disagree on the third scan', () => {
-    const sets = forecastKnobSets(forecastAssumptions('numa-touch', { thps: 8, from: 0, secs: 8 }, 'linux-6.12+', {}, 2), 'numa-touch');
+    const sets = forecastKnobSets(forecastAssumptions('numa-touch', { thps: 8, from: 0, to: 1, secs: 8 }, 'linux-6.12+', {}, 2), 'numa-touch');
     const scans = new Set(sets.map((k) => d(sim('linux-6.12+', 'numa-touch', { thps: 8, secs: 8 }, k).phases.migrate, 'numa_huge_pte_updates') / 8));
     expect(scans).toEqual(new Set([2, 3]));
   });

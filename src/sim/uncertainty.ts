@@ -49,7 +49,9 @@ export function forecastAssumptions(workload: string, params: WorkloadParams, ke
       detail: `CPU time before the window (exec, faults, set-up): estimated ${round1(est)} ms from the box's runs, taken as ×${f.lo}…×${f.hi}, less up to ${SCAN_BOUNDARY_CPU_MS} ms for a late tick`,
     });
     add({ knob: 'sim.cpu_share', nominal: 1, ...SHARE.single, detail: 'share of the window the task runs: 1 on an idle CPU, a few % less beside the sampler or other tasks' });
-    add({ knob: 'sim.image_nodes', nominal: Number(params.from), lo: Number(params.from), hi: Number(params.from), detail: `exec and start-up pages on node ${params.from} (the box: in most runs; otherwise 8–11 PTE updates more or less)` });
+    // Where exec and start-up put the process's own pages is the scheduler's choice: on `from`
+    // (remote in the window: 8–11 more PTE updates, 6–9 more hint faults) or on `to` (local).
+    add({ knob: 'sim.image_nodes', nominal: Number(params.from), lo: Number(params.from), hi: Number(params.to), detail: `exec and start-up pages on node ${params.from} or ${params.to} (the scheduler's choice at exec; the boxes had both)` });
   } else if (workload === 'numa01' || workload === 'numa02') {
     const threads = Number(params.threads) || (workload === 'numa01' ? Math.max(1, Math.floor(nrCpus / 2)) : nrCpus);
     const sweepMiB = workload === 'numa01' ? Number(params.size_mib) : Number(params.size_mib) / threads;
