@@ -473,10 +473,15 @@ for (const series of SERIES) {
 
       // Last for this box: it crashes the guest.
       it('a kernel crash during an experiment is its outcome: an unexpected crash, the panic text kept, the sampling run marked crashed', async () => {
-        const { experimentId, done } = await lab.experiments.start({ target: box.target, workload: 'numa-touch', params: { thps: '2', secs: '6' }, knobs: {}, repeat: 2, rateHz: 10, baselineS: 0, cooldownS: 0 });
-        await expect.poll(() => lab.experiments.repo.get(experimentId)?.status === 'running' && lab.telemetry.repo.list().some((r) => r.status === 'running' && r.target === box.target), { timeout: 60_000 }).toBe(true);
-        // Into the window: then the kernel panics.
-        await new Promise((r) => setTimeout(r, 2000));
+        // Crash the guest once the workload's window has begun (its progress says so): by then the
+        // repetition's sampling run is on.
+        let inWindow!: () => void;
+        const windowBegun = new Promise<void>((r) => (inWindow = r));
+        const { done } = await lab.experiments.start({ target: box.target, workload: 'numa-touch', params: { thps: '2', secs: '6' }, knobs: {}, repeat: 2, rateHz: 10, baselineS: 0, cooldownS: 0 }, (p) => {
+          if (p.phase === 'migrate') inWindow();
+        });
+        await windowBegun;
+        await new Promise((r) => setTimeout(r, 1000));
         const session = await lab.session(box.target);
         session.exec('echo c > /proc/sysrq-trigger').catch(() => {});
         const row = await done;
