@@ -93,8 +93,11 @@ describe('serial:<path> hosts (busybox ash behind a pty, through a unix socket)'
 
   it('the far end dying mid-command fails the command (long before its sleep ends) and marks the host lost; reconnect works', async () => {
     const s = await lab.session(target());
-    const inflight = s.exec('echo partial; sleep 60').catch((e: Error) => e);
-    await new Promise((r) => setTimeout(r, 200));
+    // Kill the far end once the command's first line has arrived (not after a fixed sleep).
+    let printed!: () => void;
+    const started = new Promise<void>((r) => (printed = r));
+    const inflight = s.exec('echo partial; sleep 60', { onStdout: (c) => String(c).includes('partial') && printed() }).catch((e: Error) => e);
+    await settlesWithin(started, LIVENESS_BOUND_MS, "the command's first line");
     shells.at(-1)!.kill('SIGKILL');
     const err = await settlesWithin(inflight, LIVENESS_BOUND_MS, 'the command failing after the far end died');
     expect(err).toBeInstanceOf(Error);

@@ -240,9 +240,12 @@ describe('ssh hosts against a real sshd', () => {
     await lab.dispatch('hosts.connect', { target });
     const s = await lab.session(target);
     await s.exec('echo before-the-end');
-    const inflight = s.exec('echo working; sleep 60');
+    // Kill sshd once the command's first line has arrived (not after a fixed sleep).
+    let printed!: () => void;
+    const started = new Promise<void>((r) => (printed = r));
+    const inflight = s.exec('echo working; sleep 60', { onStdout: (c) => String(c).includes('working') && printed() });
     const caught = inflight.catch((e: Error) => e);
-    await new Promise((r) => setTimeout(r, 200));
+    await settlesWithin(started, LIVENESS_BOUND_MS, "the command's first line");
     sshd.kill();
     const err = await settlesWithin(caught, LIVENESS_BOUND_MS, 'the command failing after sshd died');
     expect(err).toBeInstanceOf(Error);
