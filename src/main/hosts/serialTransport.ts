@@ -271,15 +271,20 @@ export class SerialTransport implements Transport {
    */
   private async resetPort(port: SerialPortPath, s: Socket): Promise<void> {
     if (!this.opts.admin) return;
-    const timeoutMs = this.opts.resetTimeoutMs ?? 15000;
+    const timeoutMs = this.opts.resetTimeoutMs ?? 30000;
     // QEMU registers a new client of a socket chardev from its main loop; under load, what the
-    // guest writes before that is dropped — the ack with it. A reset whose ack never came is
-    // therefore tried once more (a fresh nonce), with the rest of the time.
-    const first = await this.resetPortOnce(port, s, Math.round(timeoutMs * 0.4));
-    if (first.ok) return;
-    if (first.ackSeen) throw first.error;
-    const second = await this.resetPortOnce(port, s, timeoutMs - Math.round(timeoutMs * 0.4));
-    if (!second.ok) throw second.error;
+    // guest writes before that is dropped — the ack with it — or comes late, after the attempt
+    // gave up. A reset whose ack never came is therefore tried again (a fresh nonce each time,
+    // so a late ack of an earlier attempt is never taken for this one's), three times in all.
+    const shares = [0.3, 0.3, 0.4];
+    let last: Error | undefined;
+    for (const share of shares) {
+      const r = await this.resetPortOnce(port, s, Math.round(timeoutMs * share));
+      if (r.ok) return;
+      if (r.ackSeen) throw r.error;
+      last = r.error;
+    }
+    throw last!;
   }
 
   /**
@@ -299,7 +304,7 @@ export class SerialTransport implements Transport {
           finish({
             ok: false,
             ackSeen: seen.includes(ack),
-            error: new Error(`${what}: the fresh shell did not show up within ${timeoutMs} ms (the admin shell on ttyS3 may be stuck); last output: ${JSON.stringify(seen.slice(-200))}`),
+            error: new Error(`${what}: the fresh shell did not show up within ${timeoutMs} ms (the admin shell on ttyS3 may be stuck); last output: ${JSON.stringify(seen.slice(-600))}`),
           }),
         timeoutMs,
       );
