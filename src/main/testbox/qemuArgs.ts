@@ -48,7 +48,14 @@ function cpuRange(node: number, perNode: number): string {
 export function qemuArgs(m: MachineSpec): string[] {
   const args = [
     '-name', `numa-lab-${m.name}`,
-    '-accel', m.accelerator === 'tcg' ? 'tcg,thread=multi' : 'kvm',
+    // One TCG thread for every vCPU, not one each: the kernel patches its own text (static keys:
+    // every numa_balancing toggle, sched_clock at boot) with int3 breakpoints and a sync IPI,
+    // and under multi-threaded TCG on a loaded host a vCPU can still run a translation with the
+    // int3 in it after the patch is done — "Oops: int3" in the idle loop during a run, panics in
+    // sched_clock_cpu at boot (both seen on the 2-core CI machines). One thread runs the vCPUs
+    // in turn, so a patched page is invalidated before any vCPU runs again. The workloads
+    // measure their own CPU share, which the model is given.
+    '-accel', m.accelerator === 'tcg' ? 'tcg,thread=single' : 'kvm',
     // No default NIC, VGA, floppy or CD-ROM: fewer devices to probe at boot.
     '-nodefaults', '-no-user-config',
     '-m', `${m.nodes * m.memPerNodeMiB}M`,
