@@ -68,7 +68,7 @@ describe('SerialTransport against fake serial sockets', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function setup() {
+  async function setup(opts: { adminAnswers?: boolean; resetTimeoutMs?: number } = {}) {
     dir = mkdtempSync(join(tmpdir(), 'serial-'));
     const [con, s1, s2, admin] = await Promise.all(
       ['ttyS0', 'ttyS1', 'ttyS2', 'ttyS3'].map(async (t) => {
@@ -82,7 +82,7 @@ describe('SerialTransport against fake serial sockets', () => {
     admin.server.on('connection', (s) =>
       s.on('data', (d) => {
         const m = /numalab-reset-port (ttyS\d) (\w+)/.exec(d.toString());
-        if (!m) return;
+        if (!m || opts.adminAnswers === false) return;
         const port = m[1] === 'ttyS1' ? s1 : s2;
         // A marker from before the reset must not count: the nonce, then the fresh shell's marker.
         port.client?.write(`NUMALAB ready ${m[1]}\r\n`);
@@ -99,6 +99,7 @@ describe('SerialTransport against fake serial sockets', () => {
         { path: s2.path, tty: 'ttyS2' },
       ],
       admin: { path: admin.path, tty: 'ttyS3' },
+      ...(opts.resetTimeoutMs ? { resetTimeoutMs: opts.resetTimeoutMs } : {}),
     }).start();
     return { con, s1, s2, admin };
   }
@@ -119,6 +120,14 @@ describe('SerialTransport against fake serial sockets', () => {
     const c = await transport!.openChannelStream(); // the freed port can be taken again
     c.close();
     a.close();
+  });
+
+  it('lets go of a port whose reset failed: its socket closed (QEMU queues the next client behind it), the error says why', async () => {
+    const { s1 } = await setup({ adminAnswers: false, resetTimeoutMs: 900 });
+    await expect(transport!.openChannelStream()).rejects.toThrow(/resetting ttyS1 of testbox:fake: the fresh shell did not show up within \d+ ms/);
+    const closed = new Promise<void>((r) => (s1.client!.destroyed ? r() : s1.client!.once('close', () => r())));
+    await closed;
+    expect(s1.client!.destroyed).toBe(true);
   });
 
   it('reports a panic seen on the console with its context, then the loss of the host', async () => {

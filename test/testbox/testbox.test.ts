@@ -19,6 +19,7 @@ import { repoRoot } from '../../src/main/repoRoot';
 import { PER_RUN_COUNTERS } from '../../src/shared/experiments/perRun';
 import { ARTIFACTS, openLabInChromium } from '../e2e/labInChromium';
 import { shQuote } from '../../src/main/hosts/shQuote';
+import { LIVENESS_BOUND_MS, settlesWithin } from '../support/liveness';
 
 /**
  * The virtual NUMA box on real Debian kernels: one 2-node guest per kernel for the whole
@@ -197,6 +198,40 @@ for (const series of SERIES) {
           second.close();
         }
       });
+
+      it('a port reset is acknowledged on the port every time: 25 resets of a busy channel port, each ack before the fresh shell', async () => {
+        // The lab tells a fresh shell from the old one by the reset's ack on the same byte
+        // stream. The killed shell leads the port's session, and its exit hangs the port up,
+        // which drops output not yet sent: the reset script drains the ack before the kill.
+        // Here the port's socket stays connected throughout, so an ack can only be lost that way.
+        const port = await transport.openChannelStream();
+        let seen = '';
+        const sub = port.onData((d) => (seen += Buffer.from(d).toString('latin1')));
+        const lost: number[] = [];
+        try {
+          for (let i = 0; i < 25; i++) {
+            // Busy like a channel: output still going out when the reset comes.
+            port.write('i=0; while [ $i -lt 40 ]; do echo busy $i; i=$((i+1)); done\n');
+            seen = '';
+            const nonce = `t${i}${Math.random().toString(36).slice(2, 8)}`;
+            const ack = `NUMALAB reset ttyS2 ${nonce}`;
+            await ch.exec(`numalab-reset-port ttyS2 ${nonce}`);
+            const fresh = () => seen.includes('NUMALAB ready ttyS2', Math.max(0, seen.indexOf(ack)));
+            await settlesWithin(
+              (async () => {
+                while (!fresh()) await new Promise((r) => setTimeout(r, 20));
+              })(),
+              LIVENESS_BOUND_MS,
+              `the fresh shell on ttyS2 after reset ${i}`,
+            );
+            if (!seen.includes(ack)) lost.push(i);
+          }
+        } finally {
+          sub.dispose();
+          port.close();
+        }
+        expect(lost, `resets whose ack never reached the lab`).toEqual([]);
+      }, 300_000);
 
     });
 

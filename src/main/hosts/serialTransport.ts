@@ -252,12 +252,15 @@ export class SerialTransport implements Transport {
     }
     // Reserve before the first await, so two concurrent calls cannot take the same port.
     this.channelsInUse.set(port.tty, undefined as unknown as Socket);
-    let s: Socket;
+    let s: Socket | undefined;
     try {
       s = await connectUnix(port.path);
       this.channelsInUse.set(port.tty, s);
       await this.resetPort(port, s);
     } catch (e) {
+      // A port whose reset failed is let go: QEMU serves one client per port and queues the
+      // next, so a socket kept open here would leave every later channel on it without output.
+      s?.destroy();
       this.channelsInUse.delete(port.tty);
       throw e;
     }
