@@ -12,6 +12,14 @@ export const SYSTEM_DEPS = [
   { pkg: 'openssh-server', file: '/usr/sbin/sshd', why: 'a real sshd on loopback for remote-host tests' },
   { pkg: 'openssh-client', file: '/usr/bin/ssh', why: 'ssh hosts' },
   { pkg: 'sudo', file: '/usr/bin/sudo', why: 'the privilege tests (sudo -n, and a sudo password typed in the terminal tab)' },
+  // numa-lab kernel build: what kbuild needs for the box's kernel (gcc and make come with the build tools).
+  { pkg: 'bc', file: '/usr/bin/bc', why: 'kernel build (kbuild computes timer constants with bc)' },
+  { pkg: 'bison', file: '/usr/bin/bison', why: 'kernel build (kconfig parser)' },
+  { pkg: 'flex', file: '/usr/bin/flex', why: 'kernel build (kconfig lexer)' },
+  { pkg: 'libelf-dev', file: '/usr/include/libelf.h', why: 'kernel build (objtool)' },
+  { pkg: 'libssl-dev', file: '/usr/include/openssl/ssl.h', why: 'kernel build (scripts/sign-file, certs)' },
+  { pkg: 'patch', file: '/usr/bin/patch', why: 'kernel build (applying --patch files)' },
+  { pkg: 'xz-utils', file: '/usr/bin/xz', why: "kernel build (unpacking Debian's linux-source tarball)" },
   { pkg: 'zsh', file: '/usr/bin/zsh', why: 'the zsh-as-login-shell case of the ssh tests' },
 ];
 

@@ -17,11 +17,18 @@
  *   default  MPOL_DEFAULT: back to the kernel's default (scanned). Every workload the lab starts
  *            goes through it, so the workload is balanced as on any other machine.
  *
+ * It also puts SIGINT and SIGQUIT back to their default action before the exec. init starts each
+ * port's shell from a loop run with `&`, and a shell without job control starts its `&` commands
+ * with SIGINT and SIGQUIT ignored (POSIX); an ignored signal stays ignored across execve, and a
+ * shell cannot un-ignore what it was started with. So without this, Ctrl-C in the terminal pane
+ * reached `sleep 30` and did nothing.
+ *
  * Static, raw syscall: the guest has no libnuma.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -42,6 +49,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "numalab-mpol: set_mempolicy(%s): %s\n", argv[1], strerror(errno));
 		return 1;
 	}
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
 	execvp(argv[2], argv + 2);
 	fprintf(stderr, "numalab-mpol: %s: %s\n", argv[2], strerror(errno));
 	return 127;

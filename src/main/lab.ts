@@ -26,6 +26,8 @@ import { ExperimentService } from './experiments/experimentService';
 import { experimentHandlers } from './experiments/handlers';
 import { registerTestboxTransport } from './testbox/register';
 import { testboxHandlers } from './testbox/handlers';
+import { kernelBuildHandlers } from './kernelBuild/handlers';
+import { readDescriptor, testboxReboot } from './testbox';
 import { processIdentity } from './knobs/owner';
 import type { KnobRestoreResult } from '../shared/knobs/api';
 import { openDb, type Db } from './store/store';
@@ -72,7 +74,7 @@ export class Lab {
   /** Experiments (issue 7): knobs + sampling + workload + prediction, one per host at a time. */
   readonly experiments: ExperimentService;
   /** Kernel crashes hosts' consoles reported, by target, and the targets whose transport reports them. */
-  private readonly crashes = new Map<string, { kind: string; message: string; text: string }>();
+  private readonly crashes = new Map<string, { kind: string; message: string; text: string; at: Date }>();
   private readonly crashReporting = new Set<string>();
 
   constructor(readonly opts: LabOptions) {
@@ -98,7 +100,15 @@ export class Lab {
     });
     this.experiments = new ExperimentService(
       this.db,
-      { session: (t) => this.session(t), probe: (t) => this.probe(t), knobs: this.knobs, telemetry: this.telemetry, crashOf: (t) => this.crashOf(t) },
+      {
+        session: (t) => this.session(t),
+        probe: (t) => this.probe(t),
+        knobs: this.knobs,
+        telemetry: this.telemetry,
+        crashOf: (t) => this.crashOf(t),
+        modelOf: (t) => this.declaredModel(t),
+        restartHost: (t) => this.restartHost(t),
+      },
       (e: string, p: unknown) => this.emit(e as never, p as never),
       processIdentity() ?? `pid ${process.pid}`,
       isOwnerAlive,
@@ -180,11 +190,39 @@ export class Lab {
    * follows a lost channel by about a second, so a host that reports crashes is waited for a
    * little; others answer at once.
    */
-  async crashOf(rawTarget: string): Promise<{ kind: string; message: string; text: string } | undefined> {
+  async crashOf(rawTarget: string): Promise<{ kind: string; message: string; text: string; at: Date } | undefined> {
     const key = Lab.canonicalTarget(rawTarget);
     if (!this.crashReporting.has(key)) return undefined;
     for (let waited = 0; !this.crashes.has(key) && waited < 3000; waited += 100) await new Promise((r) => setTimeout(r, 100));
     return this.crashes.get(key);
+  }
+
+  /**
+   * The model a host declares for itself: a virtual NUMA box booted with --variant, or with a
+   * kernel whose build declared one (a patched tree is not its release). Other hosts: none, the
+   * model follows their release.
+   */
+  declaredModel(rawTarget: string): { variant: string; why: string } | undefined {
+    const t = parseHostTarget(rawTarget);
+    if (t.kind !== 'testbox') return undefined;
+    const d = readDescriptor(t.name);
+    if (!d || d.variantSource === 'release' || !d.variant) return undefined;
+    return { variant: d.variant, why: d.variantSource === 'flag' ? `${d.target} was booted with --variant ${d.variant}` : `the kernel build of ${d.target} declared ${d.variant}` };
+  }
+
+  /**
+   * Boots a host again after its kernel crashed, and opens a fresh session to it: a virtual
+   * NUMA box is rebooted with the machine it had; other hosts cannot be (undefined: the
+   * experiment stops at the crash).
+   */
+  async restartHost(rawTarget: string, log: (l: string) => void = () => {}): Promise<HostSession | undefined> {
+    const t = parseHostTarget(rawTarget);
+    if (t.kind !== 'testbox') return undefined;
+    const key = formatHostTarget(t);
+    await this.dropSession(key);
+    this.crashes.delete(key);
+    await testboxReboot(t.name, log);
+    return this.session(key);
   }
 
   async liveSessions(): Promise<HostSession[]> {
@@ -204,8 +242,9 @@ export class Lab {
     'hosts.list': async () => this.hosts.list(),
     ...knobHandlers(() => this.knobs),
     ...simHandlers((e, p) => this.emit(e, p)),
-    ...experimentHandlers(() => this.experiments),
+    ...experimentHandlers(() => this.experiments, { dropSession: (t) => this.dropSession(t), emit: (label, message) => this.emit('experiments.abProgress', { label, message }) }),
     ...testboxHandlers((line) => this.emit('testbox.log', { line }), (t) => this.dropSession(t)),
+    ...kernelBuildHandlers({ progress: (p) => this.emit('kernel.buildProgress', p), log: (line) => this.emit('kernel.buildLog', { line }) }),
     ...telemetryHandlers(
       () => this.telemetry,
       (t) => {

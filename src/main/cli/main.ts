@@ -5,9 +5,11 @@ import { serveCommand } from './serve';
 import { simCommand } from './sim';
 import { runCommand } from './run';
 import { compareCommand } from './compare';
-import { testboxDownCommand, testboxListCommand, testboxUpCommand } from './testbox';
+import { testboxDownCommand, testboxKernelsCommand, testboxListCommand, testboxUpCommand } from './testbox';
 import { knobsGetCommand, knobsRestoreCommand, knobsSetCommand } from './knobs';
 import { sampleCommand } from './sample';
+import { kernelBuildCommand } from './kernel';
+import { abCommand } from './ab';
 import { runsExportCommand, runsListCommand } from './runs';
 import { LabApiError } from '../../shared/api/labApi';
 import { exitStatusFor } from '../../shared/api/errorCodes';
@@ -18,7 +20,7 @@ import { LAB_VERSION } from '../version';
  * change them only by adding. Exit status: 0 ok, 1 failed, 2 usage error (3: a compared
  * counter diverged, for `run`).
  */
-export const COMMANDS: CliCommand[] = [serveCommand, hostsProbeCommand, simCommand, runCommand, compareCommand, knobsGetCommand, knobsSetCommand, knobsRestoreCommand, sampleCommand, runsListCommand, runsExportCommand, testboxUpCommand, testboxListCommand, testboxDownCommand];
+export const COMMANDS: CliCommand[] = [serveCommand, hostsProbeCommand, simCommand, runCommand, compareCommand, knobsGetCommand, knobsSetCommand, knobsRestoreCommand, sampleCommand, runsListCommand, runsExportCommand, testboxUpCommand, testboxListCommand, testboxDownCommand, testboxKernelsCommand, kernelBuildCommand, abCommand];
 
 function helpText(): string {
   return [

@@ -165,6 +165,16 @@ function formatForecast(f: Forecast): string[] {
   return lines;
 }
 
+/** A crash as a kernel developer reads it: the BUG line, where (RIP), when (into which phase), and the call trace. */
+export function crashLines(what: string, c: NonNullable<MeasuredRun['crash']>): string[] {
+  return [
+    `KERNEL CRASH (${what}): ${c.headline ?? c.message}`,
+    ...(c.rip ? [`  RIP: ${c.rip}${c.comm ? ` (task ${c.comm})` : ''}`] : []),
+    ...(c.phase ? [`  ${c.sincePhaseS} s into phase ${c.phase}`] : []),
+    ...(c.callTrace?.length ? ['  call trace:', ...c.callTrace.map((f) => `    ${f}`)] : []),
+  ];
+}
+
 export function formatRunText(id: number, o: ExperimentOutcome): string {
   const m0 = o.measured[0];
   const lines = [
@@ -177,7 +187,7 @@ export function formatRunText(id: number, o: ExperimentOutcome): string {
   if (o.forecast) lines.push('', ...formatForecast(o.forecast));
   const predictedBug = o.predicted?.bug ?? o.forecast?.bug;
   if (predictedBug) lines.push('', `PREDICTED BUG: ${predictedBug.message}`);
-  for (const m of o.measured) if (m.crash) lines.push('', `KERNEL CRASH (run ${m.runId ?? '?'}): ${m.crash.message}`);
+  for (const [i, m] of o.measured.entries()) if (m.crash) lines.push('', ...crashLines(`repetition ${i + 1}${m.runId ? `, run ${m.runId}` : ''}`, m.crash));
   if (o.replays?.length) lines.push('', 'replay (the model given what the runs measured), repetition 1:', formatInputs(o.replays[0]!.inputs.filter((i) => i.source !== 'host')));
   for (const [phase, vs] of Object.entries(o.verdictsByPhase)) lines.push('', `phase ${phase} (each repetition against its replay)`, formatVerdicts(vs));
   if (o.predicted) lines.push('', 'whole run', formatVerdicts(o.verdicts));

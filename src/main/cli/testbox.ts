@@ -2,6 +2,8 @@ import type { CliCommand } from './commands';
 import { UsageError } from './args';
 import { parseIntFlag } from './specFlags';
 import { parseMemSizeMiB, testboxDown, testboxList, testboxUp, TestboxError } from '../testbox';
+import { listDebianKernels } from '../testbox/kernel';
+import { releaseCoverage, variantForKernelRelease } from '../../sim/variants';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
@@ -14,10 +16,11 @@ function nameFlag(v: unknown): string | undefined {
 /** `numa-lab testbox up`: a real Debian kernel with N NUMA nodes in QEMU, as host testbox:<name>. */
 export const testboxUpCommand: CliCommand = {
   words: ['testbox', 'up'],
-  usage: 'numa-lab testbox up --kernel 6.1|6.12|<bzImage> [--nodes 2] [--mem-per-node 1G] [--cpus-per-node 1] [--name N] [--json]',
+  usage: 'numa-lab testbox up --kernel 6.1|6.12|<release>|<bzImage> [--variant V] [--nodes 2] [--mem-per-node 1G] [--cpus-per-node 1] [--name N] [--json]',
   summary: "boot a virtual NUMA box (QEMU, Debian's kernel packages, busybox) and print its host target testbox:<name>",
   flags: [
-    { name: 'kernel', type: 'string', valueName: '6.1|6.12|release|path', help: "Debian's 6.1 (bookworm) or 6.12 (trixie), an exact release, or your own bzImage" },
+    { name: 'kernel', type: 'string', valueName: '6.1|6.12|release|path', help: "Debian's 6.1 (bookworm) or 6.12 (trixie), an exact release, or any x86 bzImage (numa-lab kernel build makes one)" },
+    { name: 'variant', type: 'string', valueName: 'variant', help: "the model to predict this box's runs with (default: the kernel build's declared variant, else the release's)" },
     { name: 'nodes', type: 'string', valueName: 'N', help: 'NUMA nodes (default 2)' },
     { name: 'mem-per-node', type: 'string', valueName: 'size', help: 'memory per node, e.g. 1G or 512M (default 1G)' },
     { name: 'cpus-per-node', type: 'string', valueName: 'N', help: 'CPUs per node (default 1)' },
@@ -42,8 +45,10 @@ export const testboxUpCommand: CliCommand = {
         memPerNodeMiB: mem,
         cpusPerNode: parseIntFlag('cpus-per-node', flags['cpus-per-node'], 1, 16, 1),
         name: nameFlag(flags.name),
+        variant: typeof flags.variant === 'string' ? flags.variant : undefined,
         log: (l) => err(`testbox: ${l}`),
       });
+      if (!flags.json) err(`testbox: ${box.target}: kernel ${box.release}, model ${box.variant} (${box.variantSource === 'flag' ? '--variant' : box.variantSource === 'build' ? 'declared by its kernel build' : 'from the release'})${box.variantCoverage ? `: ${box.variantCoverage}` : ', verified on this release'}`);
       out(flags.json ? JSON.stringify(box, null, 2) : box.target);
       return 0;
     } catch (e) {
@@ -65,7 +70,7 @@ export const testboxListCommand: CliCommand = {
     const boxes = testboxList();
     if (flags.json) out(JSON.stringify(boxes, null, 2));
     else if (!boxes.length) out('no virtual NUMA boxes');
-    else for (const b of boxes) out(`${b.target.padEnd(24)} ${b.running ? 'running' : 'stopped'}  ${b.release}  ${b.nodes} nodes × (${b.cpusPerNode} CPU, ${b.memPerNodeMiB} MiB)  ${b.accelerator}`);
+    else for (const b of boxes) out(`${b.target.padEnd(24)} ${b.running ? 'running' : 'stopped'}  ${b.release}  model ${b.variant ?? '?'}  ${b.nodes} nodes × (${b.cpusPerNode} CPU, ${b.memPerNodeMiB} MiB)  ${b.accelerator}`);
     return 0;
   },
 };
@@ -82,5 +87,33 @@ export const testboxDownCommand: CliCommand = {
     const r = await testboxDown(name);
     out(r.wasRunning ? `stopped testbox:${name}` : `testbox:${name} was not running`);
     return 0;
+  },
+};
+
+/** `numa-lab testbox kernels`: the Debian kernels the box can boot, newest of each suite, with the model each maps to. */
+export const testboxKernelsCommand: CliCommand = {
+  words: ['testbox', 'kernels'],
+  usage: 'numa-lab testbox kernels [--json]',
+  summary: "Debian's amd64 kernels the box can boot (bookworm, its backports, trixie, its backports, forky, sid), each with its model variant and whether it was verified",
+  flags: [{ name: 'json', type: 'bool', help: 'print [{suite, release, package, version, cached, variant, verified, coverage}] as JSON' }],
+  async run({ flags, out, err }) {
+    try {
+      const ks = (await listDebianKernels((l) => err(`testbox: ${l}`))).map((k) => {
+        const coverage = releaseCoverage(k.release);
+        return { ...k, variant: variantForKernelRelease(k.release).name, verified: coverage === undefined, ...(coverage ? { coverage } : {}) };
+      });
+      if (flags.json) out(JSON.stringify(ks, null, 2));
+      else
+        for (const k of ks)
+          out(`${k.suite.padEnd(20)} ${k.release.padEnd(26)} model ${k.variant.padEnd(18)} ${k.verified ? 'verified' : `not verified: ${k.coverage}`}${k.cached ? '  (cached)' : ''}`);
+      if (!flags.json) err('testbox: boot one with: numa-lab testbox up --kernel <suite or release>');
+      return 0;
+    } catch (e) {
+      if (e instanceof TestboxError) {
+        err(`numa-lab testbox kernels: ${e.message}`);
+        return 1;
+      }
+      throw e;
+    }
   },
 };

@@ -2,10 +2,11 @@ import type { z } from 'zod';
 import { experimentMethods } from '../../shared/experiments/api';
 import type { ExperimentService } from './experimentService';
 import { summarizeExperiment } from './experimentService';
+import { runAb } from './abExperiment';
 
 type In<M extends keyof typeof experimentMethods> = z.output<(typeof experimentMethods)[M]['params']>;
 
-export function experimentHandlers(service: () => ExperimentService) {
+export function experimentHandlers(service: () => ExperimentService, ab: { dropSession: (target: string) => Promise<unknown>; emit: (label: 'A' | 'B', message: string) => void }) {
   return {
     'experiments.start': async ({ request }: In<'experiments.start'>) => {
       const { experimentId } = await service().start(request);
@@ -21,5 +22,6 @@ export function experimentHandlers(service: () => ExperimentService) {
       const c = service().compare(a, b);
       return { a: summarizeExperiment(c.a), b: summarizeExperiment(c.b), rows: c.rows };
     },
+    'experiments.ab': async (req: In<'experiments.ab'>) => runAb({ start: (r, p) => service().start(r, p), dropSession: ab.dropSession }, req, ab.emit),
   };
 }

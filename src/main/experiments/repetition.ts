@@ -9,12 +9,15 @@ import { HostProcess } from './hostProcess';
 import { vmstatSnapshot } from './snapshot';
 import { LineSplitter, parseWorkloadLine } from './workloadLines';
 import type { ExperimentPlan } from './plan';
+import { parseOops } from '../../shared/experiments/oops';
 
 /** A kernel crash the host's console reported (serial hosts: the virtual NUMA box). */
 export interface HostCrash {
   kind: string;
   message: string;
   text: string;
+  /** When the lab saw it. */
+  at?: Date;
 }
 
 export interface RepetitionDeps {
@@ -85,6 +88,8 @@ export async function runRepetition(
     if (runId !== null) deps.telemetry.mark(session.target, kind === 'phase' ? 'phase' : 'note', message);
   };
   let proc: HostProcess | undefined;
+  // Outside the try: a crash keeps every phase delta measured before it.
+  const snaps: Array<{ at: string; values: Record<string, number> }> = [];
   try {
     if (Object.keys(hostKnobs).length) {
       const r = await deps.knobs.pushSettings(req.target, hostKnobs, 'experiment');
@@ -101,7 +106,6 @@ export async function runRepetition(
     event('phase', 'baseline begins', 'baseline');
     await sleep(req.baselineS * 1000, opts.signal);
 
-    const snaps: Array<{ at: string; values: Record<string, number> }> = [];
     // A custom command has no holds: one phase, `run`, from its start to its exit.
     if (custom) snaps.push({ at: 'run', values: (await vmstatSnapshot(session)).values });
     proc = await HostProcess.start(session, argv);
@@ -166,9 +170,23 @@ export async function runRepetition(
     const crash = /closed|lost|channel|crash/.test(run.error) ? await deps.crashOf?.(req.target) : undefined;
     if (crash) {
       run.status = 'crashed';
-      run.crash = crash;
-      run.error = `the kernel crashed: ${crash.message}`;
-      event('crash', crash.message);
+      // The phase it came in, and how long into it (the lab sees a console line within milliseconds).
+      const phaseBegan = [...run.events].reverse().find((e) => e.kind === 'phase' && e.message.endsWith('begins'));
+      const at = crash.at ?? new Date();
+      const oops = parseOops(crash.text);
+      run.crash = {
+        kind: crash.kind,
+        message: crash.message,
+        text: crash.text,
+        at: at.toISOString(),
+        ...(oops ?? {}),
+        ...(phaseBegan?.phase ? { phase: phaseBegan.phase, sincePhaseS: Math.round(((at.getTime() - t0) / 1000 - phaseBegan.t) * 1000) / 1000 } : {}),
+      };
+      // What was measured before the crash stays: the phases that ended (the one it came in has no end snapshot).
+      for (let i = 0; i + 1 < snaps.length; i++) run.phases[snaps[i]!.at] ??= vmstatDelta(snaps[i]!.values, snaps[i + 1]!.values);
+      run.deltas = totalDeltas(run.phases);
+      run.error = `the kernel crashed: ${oops?.headline ?? crash.message}${oops?.ripFunction ? ` in ${oops.ripFunction}` : ''}${run.crash.phase ? ` (${run.crash.sincePhaseS} s into ${run.crash.phase})` : ''}`;
+      event('crash', oops?.headline ?? crash.message);
     } else {
       run.status = /closed|lost|channel/.test(run.error) ? 'host-lost' : 'failed';
     }

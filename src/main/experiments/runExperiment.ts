@@ -22,6 +22,10 @@ export interface ExperimentDeps {
   telemetry: TelemetryService;
   /** The kernel crash a host's console reported, if any (waits a moment after a lost channel). */
   crashOf?: (target: string) => Promise<HostCrash | undefined>;
+  /** The model a host declares (a box booted with --variant, or a kernel build that declared one), used when the request names none. */
+  modelOf?: (target: string) => { variant: string; why: string } | undefined;
+  /** Boots a crashed host again and opens a session to it (undefined: it cannot be; the experiment stops at the crash). */
+  restartHost?: (target: string) => Promise<HostSession | undefined>;
   log?: (line: string) => void;
 }
 
@@ -38,7 +42,9 @@ export interface ExperimentRunOptions {
  * time) → replay (the model given what the runs measured) → judge (each repetition against its
  * replay, and against the forecast).
  */
-export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest, opts: ExperimentRunOptions = {}): Promise<ExperimentOutcome> {
+export async function runExperiment(deps: ExperimentDeps, asked: ExperimentRequest, opts: ExperimentRunOptions = {}): Promise<ExperimentOutcome> {
+  const declared = asked.kernel ? undefined : deps.modelOf?.(asked.target);
+  const req: ExperimentRequest = declared ? { ...asked, kernel: declared.variant } : asked;
   const log = deps.log ?? (() => {});
   const progress = (repetition: number, phase: ExperimentProgress['phase'], message: string) => {
     opts.onProgress?.({ repetition, of: req.repeat, phase, message });
@@ -46,11 +52,12 @@ export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest
   };
 
   const facts = await deps.probe(req.target);
-  const session = await deps.session(req.target);
+  let session = await deps.session(req.target);
   const before = knobValues(await deps.knobs.list(req.target));
   const plan = planExperiment(req, facts, before);
+  if (declared) plan.warnings.unshift(`model ${declared.variant}: ${declared.why} (run --kernel names another)`);
   for (const w of plan.warnings) progress(1, 'prepare', `warning: ${w}`);
-  const argv = await workloadArgv(plan, session, log);
+  let argv = await workloadArgv(plan, session, log);
 
   let forecast: Forecast | null = null;
   if (plan.workload.simulated) {
@@ -65,9 +72,23 @@ export async function runExperiment(deps: ExperimentDeps, req: ExperimentRequest
     const r = await runRepetition({ session, knobs: deps.knobs, telemetry: deps.telemetry, crashOf: deps.crashOf }, plan, argv, rep, { signal: opts.signal, progress: (phase, message) => progress(rep, phase, message) });
     measured.push(r.run);
     if (Object.keys(r.knobValues).length) during = r.knobValues;
+    // A crash is a result; with repetitions left, a host that can be rebooted is, and the next one runs on the fresh kernel.
+    if (r.run.status === 'crashed' && rep < req.repeat && deps.restartHost && !opts.signal?.aborted) {
+      progress(rep, 'prepare', `the kernel crashed (${r.run.crash?.headline ?? r.run.crash?.message}); rebooting ${req.target} for repetition ${rep + 1}`);
+      const fresh = await deps.restartHost(req.target);
+      if (fresh) {
+        session = fresh;
+        argv = await workloadArgv(plan, session, log);
+        continue;
+      }
+    }
     if (r.run.status === 'failed' || r.run.status === 'host-lost' || r.run.status === 'crashed') break;
   }
 
+  // khugepaged is not in the model: a collapse in the window changes what the collapsed THP's pages count as.
+  const collapsed = measured.filter((m) => (m.deltas.thp_collapse_alloc ?? 0) > 0).length;
+  if (collapsed && plan.workload.simulated)
+    plan.warnings.push(`khugepaged collapsed THPs during ${collapsed} of ${measured.length} repetition${measured.length === 1 ? '' : 's'} (thp_collapse_alloc > 0): the model has no khugepaged, so the collapsed THPs' pages are counted as if they had stayed as they were`);
   const completed = measured.map((run, i) => ({ repetition: i + 1, run })).filter((c) => c.run.status === 'completed');
   let replay: ExperimentReplay | null = null;
   if (plan.workload.simulated && completed.length) {

@@ -220,10 +220,21 @@ export class SerialTransport implements Transport {
     this.console?.once('close', once);
   }
 
-  async openTerminalStream(_cols: number, _rows: number): Promise<ByteStream> {
-    // A serial line has no window size to set (TIOCSWINSZ does not cross it); the pane's
-    // xterm answers busybox's cursor-position query (ESC[6n) itself.
+  async openTerminalStream(cols: number, rows: number): Promise<ByteStream> {
+    // A serial line carries no window size (TIOCSWINSZ does not cross it), so the pane's size is
+    // set on the guest's side of the port from the admin shell: `stty -F /dev/ttyS0 rows R cols C`
+    // is TIOCSWINSZ there, and the kernel sends SIGWINCH to the terminal's foreground job, as a
+    // pty would. (The pane's xterm answers busybox's cursor-position query, ESC[6n, itself.)
     await this.start();
+    const setSize = (c: number, r: number) => {
+      if (!this.opts.admin) return;
+      const size = (v: number) => Math.max(2, Math.min(1000, Math.floor(Number(v) || 0)));
+      this.adminSocket().then(
+        (a) => a.write(`\x15stty -F /dev/${this.opts.console.tty} rows ${size(r)} cols ${size(c)}\n`),
+        () => {},
+      );
+    };
+    setSize(cols, rows);
     if (this.closed || this.console!.destroyed) throw new Error(this.lostReason());
     const entry = { data: new Set<Listener<Buffer>>(), close: new Set<Listener<string>>() };
     this.terminals.add(entry);
@@ -234,6 +245,9 @@ export class SerialTransport implements Transport {
       },
       onData: (l) => subscribe(entry.data, l),
       onClose: (l) => subscribe(entry.close, l),
+      resize: (c, r) => {
+        if (this.terminals.has(entry)) setSize(c, r);
+      },
       close: () => {
         // The console connection stays: crash watching goes on without a pane.
         if (this.terminals.delete(entry)) for (const l of entry.close) l('the terminal was closed by the lab');

@@ -19,7 +19,7 @@ export interface Transport {
   /** Drops every stream and connection so that the next connect() starts afresh (reconnect). */
   reset?(): Promise<void>;
   /** Hosts whose console the lab reads (a QEMU guest) report kernel panics and oopses here. */
-  onKernelCrash?(listener: (crash: { kind: string; message: string; text: string }) => void): { dispose(): void };
+  onKernelCrash?(listener: (crash: { kind: string; message: string; text: string; at: Date }) => void): { dispose(): void };
 }
 
 export interface ConnectHooks {

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { SerialTransport } from '../hosts/serialTransport';
 import { chooseAccelerator, type AccelRequest } from './accel';
 import { waitForBoxReady } from './bootWait';
@@ -13,6 +14,7 @@ import { checkPrereqs } from './prereqs';
 import { ALL_PORTS, consoleLogPath, PORTS, qemuArgs, qmpPath, socketPath } from './qemuArgs';
 import { qmpCommand } from './qmp';
 import { run } from './run';
+import { releaseCoverage, variantForKernelRelease } from '../../sim/variants';
 
 export interface TestboxUpOptions {
   /** 6.1, 6.12, an exact Debian release, or a path to a bzImage. */
@@ -26,6 +28,8 @@ export interface TestboxUpOptions {
   accel?: AccelRequest;
   /** Time allowed from starting QEMU to a shell answering; default 90 s (TCG on a busy machine). */
   bootTimeoutMs?: number;
+  /** The model variant to predict with; default: the one a `kernel build --variant` recorded, else the one of the release. */
+  variant?: string;
   /** Progress, one line per step. */
   log?: Log;
 }
@@ -67,8 +71,17 @@ export async function testboxUp(opts: TestboxUpOptions): Promise<TestboxDescript
   checkMemory(nodes, memPerNodeMiB);
   const cache = cacheDir();
 
+  if (opts.variant !== undefined) {
+    try {
+      variantForKernelRelease(opts.variant);
+    } catch (e) {
+      throw new TestboxError(`--variant: ${(e as Error).message}`, 'bad-spec');
+    }
+  }
   const tBuild = Date.now();
   const kernel = await resolveKernel(opts.kernel, log, cache);
+  const model = chooseVariant(kernel.release, opts.variant, kernel.built?.variant ?? undefined);
+  log(`model: ${model.variant} (${model.why})${model.coverage ? `; ${model.coverage}` : `; ${kernel.release} was verified against it`}`);
   const initrd = await buildInitramfs(tools.busybox, log, cache);
   const accelerator = await chooseAccelerator(opts.accel ?? 'auto', tools.qemu, await qemuVersion(tools.qemu), kernel.release, kernel.vmlinuz, initrd, cache, log);
   log(`kernel ${kernel.release}${kernel.version ? ` (${kernel.package} ${kernel.version})` : ''}, initramfs ready in ${((Date.now() - tBuild) / 1000).toFixed(1)} s; accelerator ${accelerator}`);
@@ -80,32 +93,8 @@ export async function testboxUp(opts: TestboxUpOptions): Promise<TestboxDescript
   if (socketPath(dir, 'ttyS0').length > MAX_SOCKET_PATH) throw new TestboxError(`the box's state folder ${dir} is too deep for unix socket paths (max ${MAX_SOCKET_PATH} bytes); set NUMA_LAB_TESTBOX_STATE to a shorter folder`, 'bad-spec');
   const args = qemuArgs({ name, nodes, cpusPerNode, memPerNodeMiB, accelerator, vmlinuz: kernel.vmlinuz, initrd, dir });
   const t0 = Date.now();
-  let pid = 0;
   const sockets = Object.fromEntries(ALL_PORTS.map((t) => [t, socketPath(dir, t)]));
-  // Under TCG a guest kernel can (rarely) die before userspace while patching its own text
-  // (seen once with 6.12: an oops in sched_clock_cpu during an initcall). That is the emulator,
-  // not the box's spec: boot once more, and report the first console if the second fails too.
-  for (let attempt = 1; ; attempt++) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    log(`qemu: booting ${name}: ${nodes} nodes x (${cpusPerNode} CPU, ${memPerNodeMiB} MiB), ${accelerator}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
-    const started = await run(tools.qemu, args);
-    if (started.code !== 0) {
-      rmSync(dir, { recursive: true, force: true });
-      throw new TestboxError(`QEMU refused to start the box: ${started.stderr.trim() || `exit status ${started.code}`}`, 'boot-failed');
-    }
-    pid = readPid(dir);
-    try {
-      await waitForBoxReady({ sockets, channelTty: PORTS.channels[0], pid, dir, consoleLog: consoleLogPath(dir), timeoutMs: opts.bootTimeoutMs ?? 90_000 });
-      break;
-    } catch (e) {
-      await stopProcess(pid, dir);
-      rmSync(dir, { recursive: true, force: true });
-      const earlyPanic = e instanceof TestboxError && e.kind === 'boot-failed' && /Kernel panic/.test(e.message);
-      if (!earlyPanic || attempt >= 2) throw e;
-      log(`qemu: the guest kernel panicked while booting; retrying once (${e.message.split('\n').find((l) => /RIP:|BUG|Oops/.test(l))?.trim() ?? 'see the console'})`);
-    }
-  }
+  const pid = await bootQemu(tools.qemu, args, dir, { fresh: true, timeoutMs: opts.bootTimeoutMs ?? 90_000, log, what: `${name}: ${nodes} nodes x (${cpusPerNode} CPU, ${memPerNodeMiB} MiB), ${accelerator}` });
   const bootMs = Date.now() - t0;
   const d: TestboxDescriptor = {
     name,
@@ -127,10 +116,80 @@ export async function testboxUp(opts: TestboxUpOptions): Promise<TestboxDescript
     qemuArgs: [tools.qemu, ...args],
     startedAt: new Date(t0).toISOString(),
     bootMs,
+    variant: model.variant,
+    variantSource: model.source,
+    ...(model.coverage ? { variantCoverage: model.coverage } : {}),
+    ...(kernel.built ? { built: { source: kernel.built.source, patches: kernel.built.patches.map((p) => p.file), key: kernel.built.key } } : {}),
+    boots: 1,
   };
   writeDescriptor(d);
   log(`ready: testbox:${name} (${kernel.release}) in ${(bootMs / 1000).toFixed(1)} s`);
   return d;
+}
+
+/**
+ * The model variant of a box: `--variant` if given, else the one its `kernel build --variant`
+ * recorded, else the release's; with what the model was never checked on for that release.
+ */
+export function chooseVariant(release: string, flag?: string, built?: string): { variant: string; source: 'release' | 'build' | 'flag'; why: string; coverage?: string } {
+  const source = flag ? 'flag' : built ? 'build' : 'release';
+  const variant = variantForKernelRelease(flag ?? built ?? release).name;
+  const why = source === 'flag' ? '--variant' : source === 'build' ? 'the variant its kernel build declared' : `from the release ${release}`;
+  // A declared variant is a claim about a patched tree: whether the release was verified says nothing about it.
+  const coverage = source === 'release' ? releaseCoverage(release) : releaseCoverage(variant) ?? `${release} booted with the model ${variant} (declared, not derived from the release)`;
+  return { variant, source, why, ...(coverage ? { coverage } : {}) };
+}
+
+/**
+ * Starts QEMU with the box's arguments and waits for every port's shell. `fresh` clears the
+ * state folder first (a new box); a reboot keeps it (box.json, and the console log, which QEMU
+ * appends to, so the crash that caused the reboot stays readable).
+ */
+async function bootQemu(qemu: string, args: string[], dir: string, o: { fresh: boolean; timeoutMs: number; log: Log; what: string }): Promise<number> {
+  const sockets = Object.fromEntries(ALL_PORTS.map((t) => [t, socketPath(dir, t)]));
+  // Under TCG a guest kernel can (rarely) die before userspace while patching its own text
+  // (seen once with 6.12: an oops in sched_clock_cpu during an initcall). That is the emulator,
+  // not the box's spec: boot once more, and report the first console if the second fails too.
+  for (let attempt = 1; ; attempt++) {
+    if (o.fresh) rmSync(dir, { recursive: true, force: true });
+    else for (const f of [...Object.values(sockets), qmpPath(dir), join(dir, 'qemu.pid')]) rmSync(f, { force: true });
+    mkdirSync(dir, { recursive: true });
+    o.log(`qemu: booting ${o.what}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
+    const started = await run(qemu, args);
+    if (started.code !== 0) {
+      if (o.fresh) rmSync(dir, { recursive: true, force: true });
+      throw new TestboxError(`QEMU refused to start the box: ${started.stderr.trim() || `exit status ${started.code}`}`, 'boot-failed');
+    }
+    const pid = readPid(dir);
+    try {
+      await waitForBoxReady({ sockets, channelTty: PORTS.channels[0], pid, dir, consoleLog: consoleLogPath(dir), timeoutMs: o.timeoutMs });
+      return pid;
+    } catch (e) {
+      await stopProcess(pid, dir);
+      if (o.fresh) rmSync(dir, { recursive: true, force: true });
+      const earlyPanic = e instanceof TestboxError && e.kind === 'boot-failed' && /Kernel panic/.test(e.message);
+      if (!earlyPanic || attempt >= 2) throw e;
+      o.log(`qemu: the guest kernel panicked while booting; retrying once (${e.message.split('\n').find((l) => /RIP:|BUG|Oops/.test(l))?.trim() ?? 'see the console'})`);
+    }
+  }
+}
+
+/**
+ * Boots a box again with the machine it was started with (same kernel, topology, state
+ * folder): after its kernel crashed, so `run --repeat N` can go on. A box still running is
+ * powered off first.
+ */
+export async function testboxReboot(name: string, log: Log = quiet, timeoutMs = 90_000): Promise<TestboxDescriptor> {
+  const d = readDescriptor(name);
+  if (!d) throw new TestboxError(`no box named ${name}; testbox list shows the boxes there are`, 'not-found');
+  await stopProcess(d.pid, d.dir);
+  const t0 = Date.now();
+  const [qemu, ...args] = d.qemuArgs;
+  const pid = await bootQemu(qemu!, args, d.dir, { fresh: false, timeoutMs, log, what: `${name} again (boot ${(d.boots ?? 1) + 1})` });
+  const next: TestboxDescriptor = { ...d, pid, startedAt: new Date(t0).toISOString(), bootMs: Date.now() - t0, boots: (d.boots ?? 1) + 1 };
+  writeDescriptor(next);
+  log(`ready again: ${d.target} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return next;
 }
 
 /** Every box with a state folder; `running: false` for one whose QEMU is gone (powered off, panicked). */

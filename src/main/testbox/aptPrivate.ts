@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Log } from './errors';
 import { run, runOk } from './run';
 
 /**
  * A private apt configuration, used only by the box's builder: its own sources (bookworm for
- * 6.1, trixie for 6.12, plus their security suites where kernel updates land), lists, status
+ * 6.1, trixie for 6.12, plus their security suites where kernel updates land, their backports,
+ * and the newer forky and sid for the kernels after 6.12: DEBIAN_SUITES), lists, status
  * and archive cache under the lab's cache folder. The system's apt (its sources, lists, lock)
  * is never read or modified, and nothing is installed: packages are only downloaded.
  */
@@ -15,6 +16,10 @@ const mirror = () => process.env.NUMA_LAB_DEBIAN_MIRROR || 'http://deb.debian.or
 const security = () => process.env.NUMA_LAB_DEBIAN_SECURITY || 'http://deb.debian.org/debian-security';
 /** Lists older than this are refreshed (kernel ABI bumps replace package names). */
 const LISTS_MAX_AGE_MS = 24 * 3600 * 1000;
+
+/** The suites whose kernels the box can boot, oldest first; `testbox kernels` lists the newest of each. */
+export const DEBIAN_SUITES = ['bookworm', 'bookworm-backports', 'trixie', 'trixie-backports', 'forky', 'sid'] as const;
+export type DebianSuite = (typeof DEBIAN_SUITES)[number];
 
 export class PrivateApt {
   private readonly root: string;
@@ -41,15 +46,23 @@ export class PrivateApt {
     ];
   }
 
-  private setup(): void {
+  private setup(): string {
     const r = this.root;
     for (const d of ['etc/sources.list.d', 'etc/preferences.d', 'state/lists/partial', 'cache/archives/partial']) mkdirSync(join(r, d), { recursive: true });
     if (!existsSync(join(r, 'state/status'))) writeFileSync(join(r, 'state/status'), '');
     const line = (uri: string, suite: string) => `deb [signed-by=${KEYRING}] ${uri} ${suite} main\n`;
-    writeFileSync(
-      join(r, 'etc/sources.list'),
-      line(mirror(), 'bookworm') + line(security(), 'bookworm-security') + line(mirror(), 'trixie') + line(security(), 'trixie-security'),
-    );
+    const sources = [
+      line(mirror(), 'bookworm'),
+      line(security(), 'bookworm-security'),
+      line(mirror(), 'bookworm-backports'),
+      line(mirror(), 'trixie'),
+      line(security(), 'trixie-security'),
+      line(mirror(), 'trixie-backports'),
+      line(mirror(), 'forky'),
+      line(mirror(), 'sid'),
+    ].join('');
+    writeFileSync(join(r, 'etc/sources.list'), sources);
+    return sources;
   }
 
   /** When the lists were last refreshed (a key for answers derived from them). */
@@ -71,21 +84,30 @@ export class PrivateApt {
 
   /** apt-get update into the private lists, unless they are fresh. */
   async update(log: Log, force = false): Promise<void> {
-    this.setup();
-    if (!force && this.listsAge() < LISTS_MAX_AGE_MS) return;
-    log('apt: refreshing the package lists of bookworm and trixie (private apt configuration)');
+    const sources = this.setup();
+    // Lists fetched for other sources (an older lab's, or another mirror) are refreshed too.
+    const stamp = join(this.root, 'state', 'updated');
+    const sameSources = (() => {
+      try {
+        return readFileSync(stamp, 'utf8').includes(sources);
+      } catch {
+        return false;
+      }
+    })();
+    if (!force && sameSources && this.listsAge() < LISTS_MAX_AGE_MS) return;
+    log(`apt: refreshing the package lists of ${DEBIAN_SUITES.join(', ')} (private apt configuration)`);
     const r = await run('apt-get', [...this.options(), '-q', 'update']);
     // apt-get update exits 0 even when a source failed; "W:/E:" lines tell.
     const failed = r.stderr.split('\n').filter((l) => /^(E:|W: Failed to fetch|Err:)/.test(l.trim()));
     if (r.code !== 0 || failed.length) {
       throw new Error(`apt-get update failed: ${failed.slice(0, 4).join(' | ') || r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     }
-    writeFileSync(join(this.root, 'state', 'updated'), new Date().toISOString());
+    writeFileSync(stamp, `${new Date().toISOString()}\n${sources}`);
   }
 
-  /** Names of linux-image packages that have a downloadable candidate, matching `re`. */
-  async packageNames(re: RegExp): Promise<string[]> {
-    const r = await runOk('apt-cache', [...this.options(), 'pkgnames', 'linux-image-'], 'apt-cache pkgnames');
+  /** Names of packages starting with `prefix` (linux-image- by default) that have a downloadable candidate, matching `re`. */
+  async packageNames(re: RegExp, prefix = 'linux-image-'): Promise<string[]> {
+    const r = await runOk('apt-cache', [...this.options(), 'pkgnames', prefix], 'apt-cache pkgnames');
     const names = r.stdout.split('\n').filter((n) => re.test(n));
     if (!names.length) return [];
     // pkgnames also lists names only mentioned by other packages; keep those with a candidate.
@@ -98,6 +120,19 @@ export class PrivateApt {
       else if (/^\s+Candidate: (?!\(none\))/.test(line)) real.add(current);
     }
     return names.filter((n) => real.has(n));
+  }
+
+  /** Every (package, version, suite) apt knows for these names (apt-cache madison). */
+  async madison(names: string[]): Promise<Array<{ pkg: string; version: string; suite: string }>> {
+    if (!names.length) return [];
+    const r = await runOk('apt-cache', [...this.options(), 'madison', ...names], 'apt-cache madison');
+    const out: Array<{ pkg: string; version: string; suite: string }> = [];
+    for (const line of r.stdout.split('\n')) {
+      const [pkg, version, where] = line.split('|').map((x) => x.trim());
+      const suite = where ? /\s(\S+?)\/main\b/.exec(where)?.[1] : undefined;
+      if (pkg && version && suite) out.push({ pkg, version, suite });
+    }
+    return out;
   }
 
   async version(pkg: string): Promise<string> {

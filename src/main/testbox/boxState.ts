@@ -26,6 +26,18 @@ export interface TestboxDescriptor {
   startedAt: string;
   /** From starting QEMU to a shell answering on a channel port. */
   bootMs: number;
+  /**
+   * The model variant experiments on this box predict with (unless `run --kernel` says another),
+   * where that choice came from, and what the model has not been checked on (absent: this
+   * release was verified).
+   */
+  variant: string;
+  variantSource: 'release' | 'build' | 'flag';
+  variantCoverage?: string;
+  /** For a kernel `numa-lab kernel build` made: its source and patches. */
+  built?: { source: string; patches: string[]; key: string };
+  /** How many times the box was booted (a crash during `run --repeat` reboots it). */
+  boots?: number;
 }
 
 export interface TestboxStatus extends TestboxDescriptor {

@@ -19,9 +19,11 @@ const summary = (b: TestboxDescriptor & { running?: boolean }) => ({
   startedAt: b.startedAt,
   bootMs: b.bootMs,
   running: b.running ?? true,
+  variant: b.variant,
+  ...(b.variantCoverage ? { variantCoverage: b.variantCoverage } : {}),
 });
 
-/** The UI's box dialog: a user's own bzImage path is CLI-only (a path typed into a page is not trusted). */
+/** The UI's box dialog: a bzImage by path is CLI-only; the UI boots a lab build by its key (build:<key>). */
 export function testboxHandlers(log: (line: string) => void, dropSession: (target: string) => Promise<unknown>) {
   const wrap = async <T>(f: () => Promise<T>): Promise<T> => {
     try {

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PrivateApt } from './aptPrivate';
+import { DEBIAN_SUITES, PrivateApt, type DebianSuite } from './aptPrivate';
 import { TestboxError, type Log } from './errors';
-import { bzImageRelease, newestFirst, packageForRelease, parseKernelSpec, releaseOfPackage, seriesPackagePattern, type KernelSpec } from './kernelSpec';
+import { compareReleases, newestFirst, packageForRelease, parseKernelSpec, releaseOfImagePackage, releaseOfPackage, seriesPackagePattern, type KernelSpec } from './kernelSpec';
 import { cacheDir } from './paths';
+import { readBzImageRelease } from './bzImage';
+import { builtKernelAt, builtKernelImage, type BuiltKernel } from '../kernelBuild/builtKernel';
 
 export interface KernelImage {
   /** The bzImage QEMU boots. */
@@ -14,6 +16,8 @@ export interface KernelImage {
   /** The Debian package and version it came from; undefined for a user's own bzImage. */
   package?: string;
   version?: string;
+  /** For a bzImage `numa-lab kernel build` made: its build.json (source, patches, the variant it was declared to follow). */
+  built?: BuiltKernel;
 }
 
 interface Meta {
@@ -44,11 +48,15 @@ function cachedOfSeries(cache: string, series: '6.1' | '6.12'): KernelImage | un
   return undefined;
 }
 
-/** Only ./boot from the package (kernel, config, System.map): the ~400 MB of modules are not needed, every driver the box uses is built in. */
+/**
+ * Only the kernel from the package: ./boot (kernel, config, System.map) in Debian's linux-image
+ * packages up to 6.x, ./usr/lib/modules/<release>/vmlinuz(.unsigned) in the split packages
+ * (linux-binary-*) of 7.x. The ~400 MB of modules are not needed: every driver the box uses is built in.
+ */
 function extractBoot(deb: string, into: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const dpkg = spawn('dpkg-deb', ['--fsys-tarfile', deb], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const tar = spawn('tar', ['-x', '-C', into, '--wildcards', './boot/*'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const tar = spawn('tar', ['-x', '-C', into, '--wildcards', '--exclude=*.ko*', '--exclude=*/kernel/*', './boot/*', './usr/lib/modules/*/vmlinuz*'], { stdio: ['pipe', 'ignore', 'pipe'] });
     let err = '';
     dpkg.stderr.on('data', (d) => (err += d));
     tar.stderr.on('data', (d) => (err += d));
@@ -59,23 +67,31 @@ function extractBoot(deb: string, into: string): Promise<void> {
   });
 }
 
-async function fetchPackage(cache: string, apt: PrivateApt, pkg: string, log: Log): Promise<KernelImage> {
-  const release = releaseOfPackage(pkg);
+async function fetchPackage(cache: string, apt: PrivateApt, pkg: string, log: Log, release = releaseOfPackage(pkg)): Promise<KernelImage> {
   const version = await apt.version(pkg);
   const t0 = Date.now();
   log(`kernel: downloading ${pkg} ${version} (apt-get download)`);
   const debs = join(cache, 'debs');
   const deb = await apt.download(pkg, debs);
-  log(`kernel: downloaded in ${((Date.now() - t0) / 1000).toFixed(1)} s; extracting ./boot with dpkg-deb`);
+  log(`kernel: downloaded in ${((Date.now() - t0) / 1000).toFixed(1)} s; extracting the kernel with dpkg-deb`);
   const tmp = join(kernelsDir(cache), `.${release}.${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
-  await extractBoot(deb, tmp);
+  await extractBoot(deb, tmp).catch(async (e: Error) => {
+    // tar fails when a pattern matches nothing: one of the two layouts is always missing.
+    if (!/Not found in archive/.test(e.message)) throw e;
+  });
   const dir = join(kernelsDir(cache), release);
-  if (!existsSync(join(tmp, 'boot', `vmlinuz-${release}`))) throw new Error(`${pkg} holds no boot/vmlinuz-${release}`);
+  const boot = join(tmp, 'boot');
+  const split = [join(tmp, 'usr', 'lib', 'modules', release, 'vmlinuz'), join(tmp, 'usr', 'lib', 'modules', release, 'vmlinuz.unsigned')].find((f) => existsSync(f));
+  if (!existsSync(join(boot, `vmlinuz-${release}`))) {
+    if (!split) throw new Error(`${pkg} holds neither boot/vmlinuz-${release} nor usr/lib/modules/${release}/vmlinuz`);
+    mkdirSync(boot, { recursive: true });
+    renameSync(split, join(boot, `vmlinuz-${release}`));
+  }
   rmSync(dir, { recursive: true, force: true });
   // Rename last, so a half-extracted kernel is never taken for a cached one.
-  renameSync(join(tmp, 'boot'), dir);
+  renameSync(boot, dir);
   rmSync(tmp, { recursive: true, force: true });
   rmSync(deb, { force: true });
   const meta: Meta = { release, package: pkg, version, fetchedAt: new Date().toISOString() };
@@ -118,21 +134,23 @@ export async function resolveKernel(specText: string, log: Log, cache = cacheDir
   } catch (e) {
     throw new TestboxError((e as Error).message, 'bad-spec');
   }
+  if (spec.kind === 'build') {
+    const image = builtKernelImage(spec.key, cache);
+    if (!existsSync(image)) throw new TestboxError(`--kernel build:${spec.key}: no such kernel build in ${cache} (numa-lab kernel build prints the keys it made)`, 'bad-spec');
+    spec = { kind: 'file', path: image };
+  }
   if (spec.kind === 'file') {
     const path = resolve(spec.path);
     if (!existsSync(path)) throw new TestboxError(`--kernel ${spec.path}: no such file`, 'bad-spec');
-    const head = Buffer.alloc(0x1000);
-    const fd = openSync(path, 'r');
-    readSync(fd, head, 0, head.length, 0);
-    closeSync(fd);
-    const release = bzImageRelease(head);
-    if (!release) throw new TestboxError(`--kernel ${spec.path} is not an x86 bzImage (no "HdrS" setup header)`, 'bad-spec');
-    return { vmlinuz: path, release };
+    const release = readBzImageRelease(path);
+    if (!release.ok) throw new TestboxError(`--kernel ${spec.path} ${release.why}`, 'bad-spec');
+    return { vmlinuz: path, release: release.release, ...(builtKernelAt(path) ? { built: builtKernelAt(path) } : {}) };
   }
   if (spec.kind === 'release') {
     const hit = cached(cache, spec.release);
     if (hit) return hit;
   }
+  const what = spec.kind === 'series' ? spec.series : spec.kind === 'suite' ? spec.suite : spec.release;
   const apt = new PrivateApt(cache);
   try {
     await apt.update(log);
@@ -143,14 +161,15 @@ export async function resolveKernel(specText: string, log: Log, cache = cacheDir
       log(`kernel: package lists cannot be refreshed (${(e as Error).message}); using the cached ${fallback.release}`);
       return fallback;
     }
-    throw unavailable(spec.kind === 'series' ? spec.series : spec.release, e);
+    throw unavailable(what, e);
   }
   try {
-    if (spec.kind === 'release') {
-      const pkg = packageForRelease(spec.release);
-      if (!(await apt.packageNames(new RegExp(`^${pkg.replace(/[.+]/g, '\\$&')}$`))).length)
-        throw new Error(`Debian has no package ${pkg} (any more); kernels of a series are replaced when its ABI changes`);
-      return await fetchPackage(cache, apt, pkg, log);
+    if (spec.kind === 'release') return await fetchPackage(cache, apt, await imagePackageOf(apt, spec.release), log, spec.release);
+    if (spec.kind === 'suite') {
+      // The suite's newest series.
+      const k = (await debianKernels(apt)).filter((x) => x.suite === spec.suite).pop();
+      if (!k) throw new Error(`the ${spec.suite} suite has no amd64 kernel image package now`);
+      return cached(cache, k.release) ?? (await fetchPackage(cache, apt, await imagePackageOf(apt, k.release), log, k.release));
     }
     const newest = await newestOfSeries(cache, apt, spec.series);
     const hit = cached(cache, releaseOfPackage(newest));
@@ -158,6 +177,64 @@ export async function resolveKernel(specText: string, log: Log, cache = cacheDir
     return await fetchPackage(cache, apt, newest, log);
   } catch (e) {
     if (e instanceof TestboxError) throw e;
-    throw unavailable(spec.kind === 'series' ? spec.series : spec.release, e);
+    throw unavailable(what, e);
   }
+}
+
+/**
+ * The package that holds a release's vmlinuz: the -unsigned image where Debian has one (same
+ * kernel, no Secure Boot signature), else, since Debian split its kernel packages (7.x), the
+ * linux-binary-unsigned- or linux-binary- package; else the image itself.
+ */
+async function imagePackageOf(apt: PrivateApt, release: string): Promise<string> {
+  const r = release.replace(/[.+]/g, '\\$&');
+  const images = await apt.packageNames(new RegExp(`^linux-image-${r}(?:-unsigned)?$`));
+  const binaries = await apt.packageNames(new RegExp(`^linux-binary-(?:unsigned-)?${r}$`), 'linux-binary-');
+  const pick = [`linux-image-${release}-unsigned`, `linux-binary-unsigned-${release}`, `linux-binary-${release}`, `linux-image-${release}`].find((n) => images.includes(n) || binaries.includes(n));
+  if (!pick) throw new Error(`Debian has no package linux-image-${release} (any more); kernels are replaced when their ABI changes: numa-lab testbox kernels lists what there is`);
+  return pick;
+}
+
+/** A suite's newest amd64 kernel of one series, as `testbox kernels` lists it. */
+export interface DebianKernel {
+  suite: DebianSuite;
+  release: string;
+  package: string;
+  version: string;
+}
+
+/** The newest amd64 kernel image of each series in every suite of the private apt configuration, oldest suite and series first. */
+export async function debianKernels(apt: PrivateApt): Promise<DebianKernel[]> {
+  const names = (await apt.packageNames(/^linux-image-\d/)).filter((n) => releaseOfImagePackage(n));
+  const rows = await apt.madison(names);
+  const out: DebianKernel[] = [];
+  for (const suite of DEBIAN_SUITES) {
+    // A suite's kernels arrive through its security suite too (bookworm-security counts as bookworm).
+    const mine = rows.filter((r) => r.suite === suite || r.suite === `${suite}-security` || r.suite.startsWith(`${suite}/`));
+    const byRelease = new Map<string, { pkg: string; version: string }>();
+    for (const r of mine) {
+      const release = releaseOfImagePackage(r.pkg)!;
+      const had = byRelease.get(release);
+      if (!had || (r.pkg.endsWith('-unsigned') && !had.pkg.endsWith('-unsigned'))) byRelease.set(release, { pkg: r.pkg, version: r.version });
+    }
+    // The newest of each series (major.minor) in the suite: bookworm has 6.1 and, through its security suite, 6.12.
+    const series = new Map<string, string>();
+    for (const release of [...byRelease.keys()].sort(compareReleases)) {
+      const key = /^\d+\.\d+/.exec(release)![0];
+      if (!series.has(key)) series.set(key, release);
+    }
+    for (const release of [...series.values()].sort(compareReleases).reverse()) out.push({ suite, release, package: byRelease.get(release)!.pkg, version: byRelease.get(release)!.version });
+  }
+  return out;
+}
+
+/** `testbox kernels`: refreshes the lists if they are old, then the newest kernel of each suite. */
+export async function listDebianKernels(log: Log, cache = cacheDir()): Promise<Array<DebianKernel & { cached: boolean }>> {
+  const apt = new PrivateApt(cache);
+  try {
+    await apt.update(log);
+  } catch (e) {
+    throw unavailable('list', e);
+  }
+  return (await debianKernels(apt)).map((k) => ({ ...k, cached: cached(cache, k.release) !== undefined }));
 }

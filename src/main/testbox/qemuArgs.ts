@@ -59,7 +59,11 @@ export function qemuArgs(m: MachineSpec): string[] {
     // No default NIC, VGA, floppy or CD-ROM: fewer devices to probe at boot.
     '-nodefaults', '-no-user-config',
     '-m', `${m.nodes * m.memPerNodeMiB}M`,
-    '-smp', String(m.nodes * m.cpusPerNode),
+    // One socket per node, as on the real machines: the CPUs -numa puts on a node are that
+    // socket's cores. With every vCPU in one socket across several nodes, the guest's scheduler
+    // topology is inconsistent: 6.12 warns at every boot ("sched: CPU #1's llc-sibling CPU #0 is
+    // not on the same node!") and taints itself W.
+    '-smp', `${m.nodes * m.cpusPerNode},sockets=${m.nodes},cores=${m.cpusPerNode},threads=1`,
   ];
   for (let n = 0; n < m.nodes; n++) {
     args.push('-object', `memory-backend-ram,id=m${n},size=${m.memPerNodeMiB}M`);

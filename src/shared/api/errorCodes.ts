@@ -31,6 +31,9 @@ export const LabErrorCodeSchema = z.enum([
   'testbox-boot-timeout',
   'testbox-not-found',
   'testbox-busy',
+  'kernel-source-unavailable',
+  'kernel-build-failed',
+  'kernel-missing-tool',
 ]);
 export type LabErrorCode = z.infer<typeof LabErrorCodeSchema>;
 

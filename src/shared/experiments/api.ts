@@ -159,7 +159,25 @@ export const ReplaySchema = z.object({
 });
 export type Replay = z.infer<typeof ReplaySchema>;
 
-export const KernelCrashSchema = z.object({ kind: z.string(), message: z.string(), text: z.string() });
+export const KernelCrashSchema = z.object({
+  kind: z.string(),
+  /** The console line that was recognised first (without its printk timestamp). */
+  message: z.string(),
+  /** The console text around it: the lines before, the report, the panic. */
+  text: z.string(),
+  /** When the lab saw it (ISO time). */
+  at: z.string().optional(),
+  /** From parseOops: "kernel BUG at mm/migrate.c:2722!", the RIP symbol and function, the task, the call trace. */
+  headline: z.string().optional(),
+  rip: z.string().optional(),
+  ripFunction: z.string().optional(),
+  comm: z.string().optional(),
+  callTrace: z.array(z.string()).optional(),
+  /** The workload phase the crash came in (setup, migrate, …) and the seconds since that phase began. */
+  phase: z.string().optional(),
+  sincePhaseS: z.number().optional(),
+});
+export type KernelCrash = z.infer<typeof KernelCrashSchema>;
 
 export const MeasuredRunSchema = ExperimentResultSchema.extend({
   /** Telemetry run holding the time series of this repetition. */
@@ -258,6 +276,57 @@ export const CompareRowSchema = z.object({
 
 const Id = z.number().int().positive();
 
+/**
+ * Kernel A against kernel B on the same spec and topology (`numa-lab ab`, the Experiments
+ * view's A/B): each side with the model it was judged against, its verdict and crash, and per
+ * counter the measured mean beside that side's model number (the replay where a repetition
+ * completed, else the forecast: a crashed run has no replay).
+ */
+export const AbSideSchema = z.object({
+  label: z.enum(['A', 'B']),
+  /** What was asked for: a Debian kernel, a bzImage path, or build:<key>. */
+  kernel: z.string(),
+  release: z.string(),
+  /** The model variant it was judged against. */
+  model: z.string(),
+  target: z.string(),
+  experimentId: z.number(),
+  verdict: ExperimentVerdictSchema.nullable(),
+  reason: z.string().nullable(),
+  diverged: z.boolean(),
+  crash: z.object({ headline: z.string(), rip: z.string().nullable(), phase: z.string().nullable(), sincePhaseS: z.number().nullable() }).nullable(),
+  /** The BUG the model predicted for it, if any. */
+  predictedBug: z.string().nullable(),
+  repetitions: z.array(z.string()),
+});
+export type AbSide = z.infer<typeof AbSideSchema>;
+export const AbRowSchema = CompareRowSchema.extend({ predictedA: z.number().nullable(), predictedB: z.number().nullable() });
+export type AbRow = z.infer<typeof AbRowSchema>;
+const PredictedFrom = z.enum(['replay', 'forecast', 'none']);
+export const AbComparisonSchema = z.object({ a: AbSideSchema, b: AbSideSchema, predictedFrom: z.object({ a: PredictedFrom, b: PredictedFrom }), rows: z.array(AbRowSchema) });
+export type AbComparison = z.infer<typeof AbComparisonSchema>;
+
+/** A kernel the box can boot, as the UI may name it: a Debian series, suite or release, or a lab build (build:<key>; paths are CLI-only). */
+export const BoxKernelSchema = z
+  .string()
+  .regex(
+    /^(6\.1|6\.12|bookworm|bookworm-backports|trixie|trixie-backports|forky|sid|\d+\.\d+(?:\.\d+)?(?:-\d+|\+deb\d+(?:\.\d+)?)-amd64|build:[0-9a-f]{20})$/,
+    'a kernel: 6.1, 6.12, a Debian suite (bookworm-backports, trixie-backports, forky, sid), a Debian release such as 6.12.117+deb13-amd64, or build:<key> of a kernel the lab built',
+  );
+
+export const AbRequestSchema = z
+  .object({
+    kernels: z.tuple([BoxKernelSchema, BoxKernelSchema]),
+    /** Each side's model; default: its build's declared variant, else its release's. */
+    variants: z.tuple([z.string().max(32).optional(), z.string().max(32).optional()]).default([undefined, undefined]),
+    nodes: z.number().int().min(1).max(16).default(2),
+    cpusPerNode: z.number().int().min(1).max(16).default(1),
+    memPerNodeMiB: z.number().int().min(128).max(1 << 20).default(1024),
+    request: ExperimentRequestSchema.omit({ target: true, kernel: true }),
+  })
+  .strict();
+export type AbRequest = z.output<typeof AbRequestSchema>;
+
 export const experimentMethods = {
   'experiments.start': { params: z.object({ request: ExperimentRequestSchema }).strict(), result: z.object({ experimentId: Id }) },
   'experiments.stop': { params: z.object({ experimentId: Id }).strict(), result: z.object({ stopping: z.boolean() }) },
@@ -270,6 +339,8 @@ export const experimentMethods = {
     params: z.object({ a: Id, b: Id }).strict(),
     result: z.object({ a: ExperimentSummarySchema, b: ExperimentSummarySchema, rows: z.array(CompareRowSchema) }),
   },
+  /** Boots A, runs the request, powers it off; the same for B; then both side by side. Progress: experiments.abProgress. */
+  'experiments.ab': { params: AbRequestSchema, result: AbComparisonSchema },
 } as const;
 
 export const experimentEvents = {
@@ -277,4 +348,5 @@ export const experimentEvents = {
   /** The forecast, as soon as it is computed: before the workload starts. */
   'experiments.forecast': z.object({ experimentId: z.number(), forecast: ForecastSchema }),
   'experiments.changed': z.object({ experimentId: z.number(), status: ExperimentStatusSchema }),
+  'experiments.abProgress': z.object({ label: z.enum(['A', 'B']), message: z.string() }),
 } as const;

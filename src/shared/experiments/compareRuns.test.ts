@@ -21,3 +21,16 @@ describe('comparing two groups of runs', () => {
     expect(compareGroups(a, b).find((r) => r.phase === 'migrate' && r.counter === 'numa_hint_faults')!.significance).toBe('significant');
   });
 });
+
+describe('compareGroups with a run cut short by a crash', () => {
+  it('counts its finished phases, and has no number for the phase it did not finish nor for its total', () => {
+    const a = { label: 'A', runs: [{ phases: { setup: { thp_fault_alloc: 1 }, migrate: { pgmigrate_success: 514 } } }] };
+    const b = { label: 'B', runs: [{ phases: { setup: { thp_fault_alloc: 1 } }, complete: false }] };
+    const rows = compareGroups(a, b);
+    const row = (phase: string, counter: string) => rows.find((r) => r.phase === phase && r.counter === counter)!;
+    expect(row('setup', 'thp_fault_alloc').significance).toBe('same');
+    expect(row('migrate', 'pgmigrate_success').b.n).toBe(0);
+    expect(row('migrate', 'pgmigrate_success').significance).toBe('not measured');
+    expect(row('total', 'pgmigrate_success').significance).toBe('not measured');
+  });
+});

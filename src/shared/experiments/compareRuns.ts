@@ -19,7 +19,8 @@ export interface GroupRow {
 
 export interface ComparedGroup {
   label: string;
-  runs: Array<{ phases: Record<string, Record<string, number>> }>;
+  /** `complete: false`: a run that ended early (its kernel crashed): its finished phases count, its total does not. */
+  runs: Array<{ phases: Record<string, Record<string, number>>; complete?: boolean }>;
 }
 
 /** Counters worth a row: every one either side moved, or that the kernel computes deterministically. */
@@ -34,8 +35,10 @@ export function compareGroups(a: ComparedGroup, b: ComparedGroup, opts: { includ
             return acc;
           }, {})
         : r.phases[phase] ?? {};
-    const aVals = a.runs.map(pick);
-    const bVals = b.runs.map(pick);
+    // Only runs that measured the phase: a run cut short has no number for what it did not finish.
+    const measured = (r: ComparedGroup['runs'][number]) => (phase === 'total' ? r.complete !== false : r.phases[phase] !== undefined);
+    const aVals = a.runs.filter(measured).map(pick);
+    const bVals = b.runs.filter(measured).map(pick);
     const names = new Set([...aVals, ...bVals].flatMap((d) => Object.keys(d)));
     for (const c of EXACT_COUNTERS) names.add(c);
     for (const counter of [...names].sort()) {

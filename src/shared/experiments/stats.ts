@@ -34,7 +34,7 @@ export function ci95(s: Summary): number {
   return (tQuantile975(s.n - 1) * s.stddev) / Math.sqrt(s.n);
 }
 
-export type Significance = 'significant' | 'not significant' | 'differs (deterministic)' | 'same' | 'too few runs';
+export type Significance = 'significant' | 'not significant' | 'differs (deterministic)' | 'same' | 'too few runs' | 'not measured';
 
 /**
  * mmtests' compare-kernels marks a difference significant when the two confidence intervals
@@ -43,7 +43,8 @@ export type Significance = 'significant' | 'not significant' | 'differs (determi
  * except for counters the kernel computes deterministically, where any difference is real.
  */
 export function significance(a: Summary, b: Summary, deterministic: boolean): Significance {
-  if (a.n === 0 || b.n === 0) return 'too few runs';
+  // A side with no run of this phase (its kernel crashed before the phase ended) has nothing to compare.
+  if (a.n === 0 || b.n === 0) return 'not measured';
   if (a.mean === b.mean && a.stddev === 0 && b.stddev === 0) return 'same';
   if (deterministic && a.stddev === 0 && b.stddev === 0) return 'differs (deterministic)';
   if (a.n < 2 || b.n < 2) return 'too few runs';

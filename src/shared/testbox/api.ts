@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BoxKernelSchema } from '../experiments/api';
 
 /** LabApi for virtual NUMA boxes (QEMU guests with Debian kernels), the UI's "boot a box" dialog. */
 const Name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a box name: lowercase letters, digits and "-"');
@@ -15,14 +16,57 @@ export const TestboxSummarySchema = z.object({
   startedAt: z.string(),
   bootMs: z.number(),
   running: z.boolean(),
+  /** The model its runs are predicted with, and what that model was never checked on. */
+  variant: z.string().optional(),
+  variantCoverage: z.string().optional(),
 });
+
+/** A path the lab reads on this machine (a source tree, a patch, a config fragment): absolute, no NUL. */
+const AbsPath = z.string().regex(/^\/[^\0]{0,4095}$/, 'an absolute path on the machine the lab runs on');
+
+/** A kernel `numa-lab kernel build` made (build.json beside its bzImage). */
+export const BuiltKernelSchema = z.object({
+  bzImage: z.string(),
+  release: z.string(),
+  /** "linux-source-6.12 6.12.118-1", or the tree's path (and version). */
+  source: z.string(),
+  patches: z.array(z.object({ file: z.string(), sha256: z.string() })),
+  configFragment: z.object({ file: z.string(), sha256: z.string() }).nullable(),
+  /** The model variant the build was declared to follow, if any. */
+  variant: z.string().nullable(),
+  /** sha256 of the source, patches and fragments: the cache key, and `--kernel build:<key>`. */
+  key: z.string(),
+  builtAt: z.string(),
+  /** Wall time of the build that made it (of this request when cached: a moment). */
+  buildMs: z.number(),
+  objectsBuilt: z.number(),
+  cached: z.boolean(),
+  config: z.string(),
+  systemMap: z.string(),
+});
+export type BuiltKernel = z.infer<typeof BuiltKernelSchema>;
+
+export const KernelBuildRequestSchema = z
+  .object({
+    source: z.union([z.enum(['debian:6.12', 'debian:6.1']), AbsPath]),
+    patches: z.array(AbsPath).max(32).default([]),
+    configFragment: AbsPath.optional(),
+    variant: z.string().max(32).optional(),
+    force: z.boolean().default(false),
+  })
+  .strict();
+
+export const KernelBuildProgressSchema = z.object({ built: z.number(), total: z.number(), estimated: z.boolean(), last: z.string().optional() });
+export type BuildProgress = z.infer<typeof KernelBuildProgressSchema>;
 
 export const testboxMethods = {
   'testbox.list': { params: z.object({}).strict(), result: z.array(TestboxSummarySchema) },
   'testbox.up': {
     params: z
       .object({
-        kernel: z.string().regex(/^(6\.1|6\.12|\d+\.\d+\.\d+[A-Za-z0-9.+~-]*)$/, 'a kernel: 6.1, 6.12 or a Debian release such as 6.12.117+deb13-amd64'),
+        kernel: BoxKernelSchema,
+        /** The model to predict its runs with (default: the build's declared variant, else the release's). */
+        variant: z.string().max(32).optional(),
         nodes: z.number().int().min(1).max(16),
         memPerNodeMiB: z.number().int().min(128).max(1 << 20),
         cpusPerNode: z.number().int().min(1).max(16),
@@ -32,8 +76,14 @@ export const testboxMethods = {
     result: TestboxSummarySchema,
   },
   'testbox.down': { params: z.object({ name: Name }).strict(), result: z.object({ wasRunning: z.boolean() }) },
+  /** Builds a kernel for the box (minutes cold, a moment cached); progress: kernel.buildProgress, kernel.buildLog. */
+  'kernel.build': { params: KernelBuildRequestSchema, result: BuiltKernelSchema },
+  /** The kernels the lab has built, newest first. */
+  'kernel.builds': { params: z.object({}).strict(), result: z.array(BuiltKernelSchema) },
 } as const;
 
 export const testboxEvents = {
   'testbox.log': z.object({ line: z.string() }),
+  'kernel.buildProgress': KernelBuildProgressSchema,
+  'kernel.buildLog': z.object({ line: z.string() }),
 } as const;

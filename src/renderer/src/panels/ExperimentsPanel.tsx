@@ -6,6 +6,7 @@ import { PerRunTable } from './experiments/PerRunTable';
 import { VerdictTable } from './experiments/VerdictTable';
 import { OverlayCharts } from './experiments/OverlayCharts';
 import { CompareView } from './experiments/CompareView';
+import { AbView } from './experiments/AbView';
 import { Headline, verdictTone } from './experiments/Headline';
 import { ForecastPanel } from './experiments/ForecastPanel';
 import { MeasuredTable } from './experiments/MeasuredTable';
@@ -179,6 +180,7 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
           </tbody>
         </table>
         <CompareView lab={lab} experiments={list} />
+        <AbView lab={lab} form={form} />
       </section>
     </div>
   );

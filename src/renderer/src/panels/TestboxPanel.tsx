@@ -1,8 +1,25 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { LabResult } from '../../../shared/api/labApi';
 import type { PanelProps } from './registry';
+import { KernelBuildForm } from './testbox/KernelBuildForm';
 
 type Box = LabResult<'testbox.list'>[number];
+type Built = LabResult<'kernel.builds'>[number];
+
+/** What the kernel picker offers: Debian's series and suites (testbox kernels lists their releases), then the lab's own builds. */
+export const DEBIAN_KERNELS: Array<{ value: string; label: string }> = [
+  { value: '6.1', label: '6.1 (Debian bookworm)' },
+  { value: '6.12', label: '6.12 (Debian trixie)' },
+  { value: 'bookworm-backports', label: 'bookworm-backports (newest)' },
+  { value: 'trixie-backports', label: 'trixie-backports (newest)' },
+  { value: 'forky', label: 'forky (newest)' },
+  { value: 'sid', label: 'sid (newest)' },
+];
+
+export function builtLabel(b: Built): string {
+  const patches = b.patches.length ? ` + ${b.patches.map((p) => p.file.split('/').pop()).join(', ')}` : '';
+  return `${b.release} built from ${b.source}${patches}${b.variant ? ` (model ${b.variant})` : ''}`;
+}
 
 /**
  * The virtual NUMA box dialog: boot Debian's 6.1 or 6.12 kernel with N NUMA nodes in QEMU and
@@ -17,19 +34,24 @@ export function TestboxPanel({ lab, selectTarget }: PanelProps) {
   const [busy, setBusy] = useState(false);
   const [log, setLog] = useState<string[]>([]);
   const [error, setError] = useState<string | undefined>();
+  const [builds, setBuilds] = useState<Built[]>([]);
+  const [variants, setVariants] = useState<string[]>([]);
 
   const refresh = useCallback(() => lab.invoke('testbox.list', {}).then(setBoxes, (e: Error) => setError(e.message)), [lab]);
+  const refreshBuilds = useCallback(() => lab.invoke('kernel.builds', {}).then(setBuilds, () => {}), [lab]);
   useEffect(() => {
     void refresh();
+    void refreshBuilds();
+    lab.invoke('sim.variants', {}).then((vs) => setVariants(vs.map((v) => v.name)), () => {});
     return lab.on('testbox.log', (p) => setLog((l) => [...l.slice(-30), p.line]));
-  }, [lab, refresh]);
+  }, [lab, refresh, refreshBuilds]);
 
-  const up = async () => {
+  const up = async (which = kernel) => {
     setBusy(true);
     setError(undefined);
     setLog([]);
     try {
-      const box = await lab.invoke('testbox.up', { kernel, nodes, memPerNodeMiB: memMiB, cpusPerNode: cpus });
+      const box = await lab.invoke('testbox.up', { kernel: which, nodes, memPerNodeMiB: memMiB, cpusPerNode: cpus });
       await refresh();
       selectTarget?.(box.target);
     } catch (e) {
@@ -48,9 +70,17 @@ export function TestboxPanel({ lab, selectTarget }: PanelProps) {
             <legend>Box</legend>
             <label className="field">
               <span>kernel</span>
-              <select data-testid="tb-kernel" value={kernel} onChange={(e) => setKernel(e.target.value)}>
-                <option value="6.1">6.1 (Debian bookworm)</option>
-                <option value="6.12">6.12 (Debian trixie)</option>
+              <select data-testid="tb-kernel" value={kernel} style={{ maxWidth: '40em' }} onChange={(e) => setKernel(e.target.value)}>
+                {DEBIAN_KERNELS.map((k) => (
+                  <option key={k.value} value={k.value}>
+                    {k.label}
+                  </option>
+                ))}
+                {builds.map((b) => (
+                  <option key={b.key} value={`build:${b.key}`}>
+                    {builtLabel(b)}
+                  </option>
+                ))}
               </select>
             </label>
             <label className="field">
@@ -68,10 +98,10 @@ export function TestboxPanel({ lab, selectTarget }: PanelProps) {
           </fieldset>
         </div>
         <div className="actions">
-          <button className="action" data-testid="tb-up" disabled={busy} onClick={up}>
+          <button className="action" data-testid="tb-up" disabled={busy} onClick={() => void up()}>
             {busy ? 'Booting…' : 'Boot and use as host'}
           </button>
-          <span className="muted">Kernels come from Debian's packages (cached after the first time); a user's own bzImage: numa-lab testbox up --kernel /path/bzImage</span>
+          <span className="muted">Debian's kernels come from its packages (cached after the first time); build your own below, or from the CLI: numa-lab kernel build, numa-lab testbox up --kernel /path/bzImage</span>
         </div>
         {log.length > 0 && <pre className="log">{log.join('\n')}</pre>}
         {error && (
@@ -80,6 +110,16 @@ export function TestboxPanel({ lab, selectTarget }: PanelProps) {
           </p>
         )}
       </section>
+      <KernelBuildForm
+        lab={lab}
+        variants={variants}
+        busy={busy}
+        onBuilt={() => void refreshBuilds()}
+        onBoot={(k) => {
+          setKernel(`build:${k.key}`);
+          void up(`build:${k.key}`);
+        }}
+      />
       <section className="panel">
         <h2>Boxes</h2>
         <table className="deltas" data-testid="tb-list">
@@ -88,6 +128,7 @@ export function TestboxPanel({ lab, selectTarget }: PanelProps) {
               <th>target</th>
               <th>state</th>
               <th>kernel</th>
+              <th>model</th>
               <th>topology</th>
               <th>accelerator</th>
               <th>boot</th>
@@ -100,6 +141,10 @@ export function TestboxPanel({ lab, selectTarget }: PanelProps) {
                 <td>{b.target}</td>
                 <td>{b.running ? 'running' : 'stopped'}</td>
                 <td>{b.release}</td>
+                <td title={b.variantCoverage ?? 'verified on this release'}>
+                  {b.variant ?? '—'}
+                  {b.variantCoverage ? ' *' : ''}
+                </td>
                 <td>
                   {b.nodes} × ({b.cpusPerNode} CPU, {b.memPerNodeMiB} MiB)
                 </td>
