@@ -170,6 +170,7 @@ export class Lab {
     if (t.onKernelCrash) this.crashReporting.add(key);
     t.onKernelCrash?.((crash) => {
       this.crashes.set(key, crash);
+      this.knobs.kernelGone(key);
       this.telemetry.hostCrashed(key, crash);
     });
     s.onState((st) => this.emit('hosts.state', st));

@@ -242,6 +242,17 @@ export class KnobService {
     if (this.opts.owner) this.repo.release(target, this.opts.owner);
   }
 
+  /**
+   * The host's kernel crashed: the values this journal would put back were held by a kernel that
+   * is gone, and the next boot starts from its own (sysfs and /proc/sys do not survive a boot).
+   * The open entries are closed, so no restore is tried on the dead host nor on its next boot.
+   */
+  kernelGone(target: string): void {
+    const ids = [...new Set(this.repo.open(target).map((r) => r.knobId))];
+    if (ids.length) this.repo.markRestored(target, ids);
+    this.stacks.delete(target);
+  }
+
   /** On a clean close: put back what this lab changed and still holds, on the hosts it reaches. */
   async restoreOwned(): Promise<void> {
     const owner = this.opts.owner;

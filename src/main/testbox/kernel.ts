@@ -121,7 +121,7 @@ async function newestOfSeries(cache: string, apt: PrivateApt, series: '6.1' | '6
 function unavailable(what: string, why: unknown): TestboxError {
   const reason = why instanceof Error ? why.message : String(why);
   return new TestboxError(
-    `cannot get the kernel ${what}: ${reason}. The box downloads Debian's linux-image packages with apt-get from deb.debian.org (bookworm for 6.1, trixie for 6.12); check the network, or pass --kernel /path/to/bzImage`,
+    `cannot get the kernel ${what}: ${reason}. The box downloads Debian's kernel packages with apt-get from deb.debian.org (6.1: bookworm, 6.12: trixie, and the suites numa-lab testbox kernels lists); check the network, or pass --kernel /path/to/bzImage`,
     'kernel-unavailable',
   );
 }
