@@ -97,9 +97,9 @@ export async function buildKernel(req: KernelBuildRequest, cache = cacheDir()): 
   if (!req.force && existsSync(resultImage) && existsSync(join(resultDir, 'build.json'))) {
     const hit = JSON.parse(readFileSync(join(resultDir, 'build.json'), 'utf8')) as BuiltKernel;
     log(`cached: ${source.describe}${patches.length ? ` + ${patches.length} patch${patches.length === 1 ? '' : 'es'}` : ''} was built before (${hit.release}, ${hit.builtAt})`);
-    // The variant is the request's, not the first build's: the same kernel may be judged against another model.
-    const variant = req.variant ?? hit.variant;
-    return { ...hit, variant, cached: true, buildMs: Date.now() - t0 };
+    // A --variant given now is what the kernel is declared to follow from now on (testbox up reads build.json).
+    if (req.variant !== undefined && req.variant !== hit.variant) writeFileSync(join(resultDir, 'build.json'), JSON.stringify({ ...hit, variant: req.variant }, null, 2));
+    return { ...hit, variant: req.variant ?? hit.variant, cached: true, buildMs: Date.now() - t0 };
   }
 
   const srcKey = sha(source.id).slice(0, 16);
