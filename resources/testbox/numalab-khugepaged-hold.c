@@ -11,8 +11,11 @@
  * patch no BUG — about one run in four. On a real machine many processes are always registered
  * and a new one waits for the next periodic scan; this process makes the box such a machine.
  *
- * MADV_HUGEPAGE on a 4 MiB mapping registers the mm (khugepaged_enter_vma) without touching a
- * page: no memory, no CPU time, so NUMA balancing never scans it either.
+ * A 4 MiB MADV_HUGEPAGE mapping, read once: khugepaged takes only a VMA that has an anon_vma
+ * (thp_vma_allowable_orders() says no before the first fault; smaps' THPeligible says yes), and
+ * a read fault maps the huge zero page, which creates it without using memory, then registers
+ * the mm (do_huge_pmd_anonymous_page → khugepaged_enter_vma). khugepaged's first scan finds a
+ * PMD already mapped and does nothing. The process never runs again: NUMA balancing never scans it.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -28,6 +31,8 @@ int main(void)
 		perror("numalab-khugepaged-hold");
 		return 1;
 	}
+	/* 2 MiB in: the aligned half of the mapping, whatever the alignment of its start. */
+	(void)*(volatile char *)((char *)p + (2UL << 20));
 	for (;;)
 		pause();
 }
