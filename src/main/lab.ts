@@ -220,8 +220,8 @@ export class Lab {
     const t = parseHostTarget(rawTarget);
     if (t.kind !== 'testbox') return undefined;
     const key = formatHostTarget(t);
+    // The next session starts with no crash recorded (newHostSession forgets it).
     await this.dropSession(key);
-    this.crashes.delete(key);
     await testboxReboot(t.name, log);
     return this.session(key);
   }

@@ -2,7 +2,7 @@ import type { CliCommand } from './commands';
 import { UsageError } from './args';
 import { keyValues, PARAM_FLAGS, parseIntFlag } from './specFlags';
 import { labFromFlags } from './labFromFlags';
-import { parseMemSizeMiB } from '../testbox';
+import { TOPOLOGY_FLAGS, topologyFromFlags } from './testbox';
 import { runAb } from '../experiments/abExperiment';
 import type { AbComparison } from '../../shared/experiments/ab';
 import { abReportHtml } from '../../shared/experiments/report';
@@ -22,9 +22,7 @@ export const abCommand: CliCommand = {
     { name: 'repeat', type: 'string', valueName: 'N', help: 'repetitions on each kernel (default 1; a crash reboots the box and goes on)' },
     { name: 'variant-a', type: 'string', valueName: 'variant', help: "A's model (default: its build's declared variant, else its release's)" },
     { name: 'variant-b', type: 'string', valueName: 'variant', help: "B's model" },
-    { name: 'nodes', type: 'string', valueName: 'N', help: 'NUMA nodes of the box (default 2)' },
-    { name: 'mem-per-node', type: 'string', valueName: 'size', help: 'memory per node (default 1G)' },
-    { name: 'cpus-per-node', type: 'string', valueName: 'N', help: 'CPUs per node (default 1)' },
+    ...TOPOLOGY_FLAGS,
     { name: 'rate', type: 'string', valueName: 'Hz', help: 'sampling rate (default 10)' },
     { name: 'baseline', type: 'string', valueName: 's', help: 'seconds sampled before the workload (default 1)' },
     { name: 'cooldown', type: 'string', valueName: 's', help: 'seconds sampled after it (default 1)' },
@@ -38,15 +36,7 @@ export const abCommand: CliCommand = {
     if (typeof flags.workload !== 'string') throw new UsageError('--workload is required');
     const format = flags.json ? 'json' : typeof flags.format === 'string' ? flags.format : 'text';
     if (!['text', 'json', 'html'].includes(format)) throw new UsageError(`--format must be text, json or html, got ${JSON.stringify(format)}`);
-    let mem = 1024;
-    if (typeof flags['mem-per-node'] === 'string') {
-      try {
-        mem = parseMemSizeMiB(flags['mem-per-node']);
-      } catch (e) {
-        throw new UsageError(e instanceof Error ? e.message : String(e));
-      }
-    }
-    const topology = { nodes: parseIntFlag('nodes', flags.nodes, 1, 16, 2), cpusPerNode: parseIntFlag('cpus-per-node', flags['cpus-per-node'], 1, 16, 1), memPerNodeMiB: mem };
+    const topology = topologyFromFlags(flags);
     const spec = {
       workload: flags.workload,
       params: keyValues('param', flags.param),

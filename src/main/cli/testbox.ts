@@ -1,5 +1,5 @@
-import type { CliCommand } from './commands';
-import { UsageError } from './args';
+import type { CliCommand, CliContext } from './commands';
+import { UsageError, type FlagSpec } from './args';
 import { parseIntFlag } from './specFlags';
 import { parseMemSizeMiB, testboxDown, testboxList, testboxUp, TestboxError } from '../testbox';
 import { listDebianKernels } from '../testbox/kernel';
@@ -13,6 +13,25 @@ function nameFlag(v: unknown): string | undefined {
   return v;
 }
 
+/** The box's machine, shared by `testbox up` and `ab`: nodes, memory and CPUs per node. */
+export const TOPOLOGY_FLAGS: FlagSpec[] = [
+  { name: 'nodes', type: 'string', valueName: 'N', help: 'NUMA nodes (default 2)' },
+  { name: 'mem-per-node', type: 'string', valueName: 'size', help: 'memory per node, e.g. 1G or 512M (default 1G)' },
+  { name: 'cpus-per-node', type: 'string', valueName: 'N', help: 'CPUs per node (default 1)' },
+];
+
+export function topologyFromFlags(flags: CliContext['flags']): { nodes: number; cpusPerNode: number; memPerNodeMiB: number } {
+  let memPerNodeMiB = 1024;
+  if (typeof flags['mem-per-node'] === 'string') {
+    try {
+      memPerNodeMiB = parseMemSizeMiB(flags['mem-per-node']);
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
+  }
+  return { nodes: parseIntFlag('nodes', flags.nodes, 1, 16, 2), cpusPerNode: parseIntFlag('cpus-per-node', flags['cpus-per-node'], 1, 16, 1), memPerNodeMiB };
+}
+
 /** `numa-lab testbox up`: a real Debian kernel with N NUMA nodes in QEMU, as host testbox:<name>. */
 export const testboxUpCommand: CliCommand = {
   words: ['testbox', 'up'],
@@ -21,29 +40,18 @@ export const testboxUpCommand: CliCommand = {
   flags: [
     { name: 'kernel', type: 'string', valueName: '6.1|6.12|release|path', help: "Debian's 6.1 (bookworm) or 6.12 (trixie), an exact release, or any x86 bzImage (numa-lab kernel build makes one)" },
     { name: 'variant', type: 'string', valueName: 'variant', help: "the model to predict this box's runs with (default: the kernel build's declared variant, else the release's)" },
-    { name: 'nodes', type: 'string', valueName: 'N', help: 'NUMA nodes (default 2)' },
-    { name: 'mem-per-node', type: 'string', valueName: 'size', help: 'memory per node, e.g. 1G or 512M (default 1G)' },
-    { name: 'cpus-per-node', type: 'string', valueName: 'N', help: 'CPUs per node (default 1)' },
+    ...TOPOLOGY_FLAGS,
     { name: 'name', type: 'string', valueName: 'name', help: 'box name (default: derived from the kernel and nodes)' },
     { name: 'json', type: 'bool', help: 'print the box descriptor as JSON' },
   ],
   async run({ flags, positionals, out, err }) {
     if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     if (typeof flags.kernel !== 'string') throw new UsageError('--kernel is required: 6.1, 6.12, a release such as 6.12.117+deb13-amd64, or the path of a bzImage');
-    let mem = 1024;
-    if (typeof flags['mem-per-node'] === 'string') {
-      try {
-        mem = parseMemSizeMiB(flags['mem-per-node']);
-      } catch (e) {
-        throw new UsageError(e instanceof Error ? e.message : String(e));
-      }
-    }
+    const topology = topologyFromFlags(flags);
     try {
       const box = await testboxUp({
         kernel: flags.kernel,
-        nodes: parseIntFlag('nodes', flags.nodes, 1, 16, 2),
-        memPerNodeMiB: mem,
-        cpusPerNode: parseIntFlag('cpus-per-node', flags['cpus-per-node'], 1, 16, 1),
+        ...topology,
         name: nameFlag(flags.name),
         variant: typeof flags.variant === 'string' ? flags.variant : undefined,
         log: (l) => err(`testbox: ${l}`),

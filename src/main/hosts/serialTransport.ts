@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import type { ByteStream, Transport } from './transport';
+import { PRINTK_PREFIX } from '../../shared/experiments/oops';
 
 /**
  * A host reached through serial ports exposed by QEMU as unix sockets (the virtual NUMA box):
@@ -29,8 +30,6 @@ export interface CrashMatch {
   message: string;
 }
 
-/** `[   12.345678] ` that printk puts before each line (Debian kernels have CONFIG_PRINTK_TIME). */
-const PRINTK_PREFIX = /^(?:<\d>)?\[\s*\d+\.\d+\]\s?/;
 const CRASH_PATTERNS: Array<[CrashKind, RegExp]> = [
   ['panic', /Kernel panic - not syncing/],
   ['bug', /^BUG: |kernel BUG at /],

@@ -126,7 +126,7 @@ export async function buildKernel(req: KernelBuildRequest, cache = cacheDir()): 
     const previouslyPatched: string[] = existsSync(patchedFile) ? JSON.parse(readFileSync(patchedFile, 'utf8')) : [];
     for (const f of previouslyPatched) ownCopy(tree, source.dir, f);
     const touched = await applyPatches(tree, patches, (f) => ownCopy(tree, source.dir, f), log);
-    writeFileSync(patchedFile, JSON.stringify([...new Set([...touched])]));
+    writeFileSync(patchedFile, JSON.stringify(touched));
 
     const jobs = String(availableParallelism());
     const make = (args: string[]) => runMake(tree, objs, args);

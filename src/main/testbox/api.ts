@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { SerialTransport } from '../hosts/serialTransport';
 import { chooseAccelerator, type AccelRequest } from './accel';
 import { waitForBoxReady } from './bootWait';
@@ -11,7 +10,7 @@ import { buildInitramfs } from './initramfs';
 import { resolveKernel } from './kernel';
 import { boxDir, cacheDir } from './paths';
 import { checkPrereqs } from './prereqs';
-import { ALL_PORTS, consoleLogPath, PORTS, qemuArgs, qmpPath, socketPath } from './qemuArgs';
+import { ALL_PORTS, consoleLogPath, pidPath, PORTS, qemuArgs, qmpPath, socketPath } from './qemuArgs';
 import { qmpCommand } from './qmp';
 import { run } from './run';
 import { releaseCoverage, variantForKernelRelease } from '../../sim/variants';
@@ -152,7 +151,7 @@ async function bootQemu(qemu: string, args: string[], dir: string, o: { fresh: b
   // not the box's spec: boot once more, and report the first console if the second fails too.
   for (let attempt = 1; ; attempt++) {
     if (o.fresh) rmSync(dir, { recursive: true, force: true });
-    else for (const f of [...Object.values(sockets), qmpPath(dir), join(dir, 'qemu.pid')]) rmSync(f, { force: true });
+    else for (const f of [...Object.values(sockets), qmpPath(dir), pidPath(dir)]) rmSync(f, { force: true });
     mkdirSync(dir, { recursive: true });
     o.log(`qemu: booting ${o.what}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
     const started = await run(qemu, args);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Log } from './errors';
+import { DEBIAN_SUITES } from '../../shared/testbox/kernels';
 import { run, runOk } from './run';
 
 /**
@@ -16,10 +17,6 @@ const mirror = () => process.env.NUMA_LAB_DEBIAN_MIRROR || 'http://deb.debian.or
 const security = () => process.env.NUMA_LAB_DEBIAN_SECURITY || 'http://deb.debian.org/debian-security';
 /** Lists older than this are refreshed (kernel ABI bumps replace package names). */
 const LISTS_MAX_AGE_MS = 24 * 3600 * 1000;
-
-/** The suites whose kernels the box can boot, oldest first; `testbox kernels` lists the newest of each. */
-export const DEBIAN_SUITES = ['bookworm', 'bookworm-backports', 'trixie', 'trixie-backports', 'forky', 'sid'] as const;
-export type DebianSuite = (typeof DEBIAN_SUITES)[number];
 
 export class PrivateApt {
   private readonly root: string;
@@ -135,9 +132,25 @@ export class PrivateApt {
     return out;
   }
 
+  /**
+   * The candidate version of a package, remembered for as long as the package lists are
+   * unchanged: apt-cache takes seconds, and a cached kernel build asks it every time.
+   */
   async version(pkg: string): Promise<string> {
+    const memo = join(this.root, 'versions.json');
+    const stamp = this.listsStamp();
+    let known: { stamp: string; versions: Record<string, string> } = { stamp, versions: {} };
+    try {
+      const m = JSON.parse(readFileSync(memo, 'utf8')) as typeof known;
+      if (m.stamp === stamp) known = m;
+    } catch {
+      /* nothing remembered yet */
+    }
+    if (known.versions[pkg]) return known.versions[pkg];
     const r = await runOk('apt-cache', [...this.options(), 'show', '--no-all-versions', pkg], `apt-cache show ${pkg}`);
-    return /^Version: (\S+)/m.exec(r.stdout)?.[1] ?? 'unknown';
+    const version = /^Version: (\S+)/m.exec(r.stdout)?.[1] ?? 'unknown';
+    if (version !== 'unknown') writeFileSync(memo, JSON.stringify({ stamp, versions: { ...known.versions, [pkg]: version } }));
+    return version;
   }
 
   /** apt-get download into `dir`; returns the .deb's path. */

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEBIAN_SUITES, PrivateApt, type DebianSuite } from './aptPrivate';
+import { PrivateApt } from './aptPrivate';
+import { DEBIAN_SUITES, type DebianSuite } from '../../shared/testbox/kernels';
 import { TestboxError, type Log } from './errors';
 import { compareReleases, newestFirst, packageForRelease, parseKernelSpec, releaseOfImagePackage, releaseOfPackage, seriesPackagePattern, type KernelSpec } from './kernelSpec';
 import { cacheDir } from './paths';
@@ -144,7 +145,8 @@ export async function resolveKernel(specText: string, log: Log, cache = cacheDir
     if (!existsSync(path)) throw new TestboxError(`--kernel ${spec.path}: no such file`, 'bad-spec');
     const release = readBzImageRelease(path);
     if (!release.ok) throw new TestboxError(`--kernel ${spec.path} ${release.why}`, 'bad-spec');
-    return { vmlinuz: path, release: release.release, ...(builtKernelAt(path) ? { built: builtKernelAt(path) } : {}) };
+    const built = builtKernelAt(path);
+    return { vmlinuz: path, release: release.release, ...(built ? { built } : {}) };
   }
   if (spec.kind === 'release') {
     const hit = cached(cache, spec.release);

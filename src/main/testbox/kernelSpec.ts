@@ -1,4 +1,4 @@
-import { DEBIAN_SUITES, type DebianSuite } from './aptPrivate';
+import { BUILD_KEY, DEBIAN_RELEASE, DEBIAN_SUITES, type DebianSuite } from '../../shared/testbox/kernels';
 
 /**
  * What `--kernel` may name, parsed without touching the disk or the network:
@@ -15,17 +15,15 @@ export type KernelSpec =
   | { kind: 'file'; path: string }
   | { kind: 'build'; key: string };
 
-/** A Debian amd64 kernel release: the old ABI form (6.1.0-56-amd64) or the upstream-version form (6.12.117+deb13-amd64). */
-const RELEASE = /^\d+\.\d+(?:\.\d+)?(?:-\d+|\+deb\d+(?:\.\d+)?)-amd64$/;
 /** The image packages of those releases: the kernel image, or its -unsigned twin (same kernel, no Secure Boot signature). */
-const IMAGE_PACKAGE = /^linux-image-(\d+\.\d+(?:\.\d+)?(?:-\d+|\+deb\d+(?:\.\d+)?)-amd64)(-unsigned)?$/;
+const IMAGE_PACKAGE = new RegExp(`^linux-image-(${DEBIAN_RELEASE.source.slice(1, -1)})(-unsigned)?$`);
 
 export function parseKernelSpec(s: string): KernelSpec {
   if (s === '6.1' || s === '6.12') return { kind: 'series', series: s };
   if ((DEBIAN_SUITES as readonly string[]).includes(s)) return { kind: 'suite', suite: s as DebianSuite };
-  if (RELEASE.test(s)) return { kind: 'release', release: s };
+  if (DEBIAN_RELEASE.test(s)) return { kind: 'release', release: s };
   if (s.startsWith('/') || s.startsWith('./') || s.startsWith('../')) return { kind: 'file', path: s };
-  if (/^build:[0-9a-f]{20}$/.test(s)) return { kind: 'build', key: s.slice('build:'.length) };
+  if (BUILD_KEY.test(s)) return { kind: 'build', key: s.slice('build:'.length) };
   throw new Error(
     `--kernel ${JSON.stringify(s)} is not a kernel this lab can fetch: use 6.1, 6.12, a Debian suite (${DEBIAN_SUITES.join(', ')}), an exact Debian release such as 6.1.0-56-amd64 or 6.12.117+deb13-amd64 (numa-lab testbox kernels lists them), a path to a bzImage, or build:<key> of a kernel numa-lab kernel build made`,
   );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ExperimentResultSchema, MovePagesSummarySchema } from '../experiment';
+import { BUILD_KEY, DEBIAN_RELEASE, DEBIAN_SUITES } from '../testbox/kernels';
 import { SimResultSchema } from '../sim/api';
 
 /** LabApi for experiments: run a workload on a host beside its prediction, and compare runs. */
@@ -309,9 +310,9 @@ export type AbComparison = z.infer<typeof AbComparisonSchema>;
 /** A kernel the box can boot, as the UI may name it: a Debian series, suite or release, or a lab build (build:<key>; paths are CLI-only). */
 export const BoxKernelSchema = z
   .string()
-  .regex(
-    /^(6\.1|6\.12|bookworm|bookworm-backports|trixie|trixie-backports|forky|sid|\d+\.\d+(?:\.\d+)?(?:-\d+|\+deb\d+(?:\.\d+)?)-amd64|build:[0-9a-f]{20})$/,
-    'a kernel: 6.1, 6.12, a Debian suite (bookworm-backports, trixie-backports, forky, sid), a Debian release such as 6.12.117+deb13-amd64, or build:<key> of a kernel the lab built',
+  .refine(
+    (k) => k === '6.1' || k === '6.12' || (DEBIAN_SUITES as readonly string[]).includes(k) || DEBIAN_RELEASE.test(k) || BUILD_KEY.test(k),
+    `a kernel: 6.1, 6.12, a Debian suite (${DEBIAN_SUITES.join(', ')}), a Debian release such as 6.12.117+deb13-amd64, or build:<key> of a kernel the lab built`,
   );
 
 export const AbRequestSchema = z

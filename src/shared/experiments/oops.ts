@@ -16,7 +16,8 @@ export interface OopsSummary {
   callTrace: string[];
 }
 
-const PRINTK_PREFIX = /^(?:<\d>)?\[\s*\d+\.\d+\]\s?/;
+/** `[   12.345678] ` that printk puts before each line (CONFIG_PRINTK_TIME): only such lines are the kernel's. */
+export const PRINTK_PREFIX = /^(?:<\d>)?\[\s*\d+\.\d+\]\s?/;
 const HEADLINES: RegExp[] = [/kernel BUG at [^!]+!/, /^BUG: .*/, /^WARNING: .*/, /^Oops: .*/, /general protection fault.*/, /^Kernel panic - not syncing: .*/];
 const FRAME = /^(\? )?[\w.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[\w+\])?$/;
 

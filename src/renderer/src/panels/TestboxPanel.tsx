@@ -2,24 +2,10 @@ import { useCallback, useEffect, useState } from 'react';
 import type { LabResult } from '../../../shared/api/labApi';
 import type { PanelProps } from './registry';
 import { KernelBuildForm } from './testbox/KernelBuildForm';
+import { KernelPicker } from '../components/KernelPicker';
 
 type Box = LabResult<'testbox.list'>[number];
 type Built = LabResult<'kernel.builds'>[number];
-
-/** What the kernel picker offers: Debian's series and suites (testbox kernels lists their releases), then the lab's own builds. */
-export const DEBIAN_KERNELS: Array<{ value: string; label: string }> = [
-  { value: '6.1', label: '6.1 (Debian bookworm)' },
-  { value: '6.12', label: '6.12 (Debian trixie)' },
-  { value: 'bookworm-backports', label: 'bookworm-backports (newest)' },
-  { value: 'trixie-backports', label: 'trixie-backports (newest)' },
-  { value: 'forky', label: 'forky (newest)' },
-  { value: 'sid', label: 'sid (newest)' },
-];
-
-export function builtLabel(b: Built): string {
-  const patches = b.patches.length ? ` + ${b.patches.map((p) => p.file.split('/').pop()).join(', ')}` : '';
-  return `${b.release} built from ${b.source}${patches}${b.variant ? ` (model ${b.variant})` : ''}`;
-}
 
 /**
  * The virtual NUMA box dialog: boot Debian's 6.1 or 6.12 kernel with N NUMA nodes in QEMU and
@@ -70,18 +56,7 @@ export function TestboxPanel({ lab, selectTarget }: PanelProps) {
             <legend>Box</legend>
             <label className="field">
               <span>kernel</span>
-              <select data-testid="tb-kernel" value={kernel} style={{ maxWidth: '40em' }} onChange={(e) => setKernel(e.target.value)}>
-                {DEBIAN_KERNELS.map((k) => (
-                  <option key={k.value} value={k.value}>
-                    {k.label}
-                  </option>
-                ))}
-                {builds.map((b) => (
-                  <option key={b.key} value={`build:${b.key}`}>
-                    {builtLabel(b)}
-                  </option>
-                ))}
-              </select>
+              <KernelPicker testId="tb-kernel" value={kernel} builds={builds} onChange={setKernel} maxWidth="40em" />
             </label>
             <label className="field">
               <span>nodes</span>

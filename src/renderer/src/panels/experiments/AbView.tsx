@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { LabApi, LabResult } from '../../../../shared/api/labApi';
 import { abReportHtml } from '../../../../shared/experiments/report';
 import { downloadText } from '../../components/download';
-import { builtLabel, DEBIAN_KERNELS } from '../TestboxPanel';
+import { KernelPicker } from '../../components/KernelPicker';
 import { parseKnobText, type ExperimentFormState } from './ExperimentForm';
 import { verdictTone } from './Headline';
 
@@ -49,20 +49,6 @@ export function AbView({ lab, form }: { lab: LabApi; form: ExperimentFormState }
     }
   };
 
-  const kernelSelect = (testId: string, value: string, set: (v: string) => void) => (
-    <select data-testid={testId} value={value} style={{ maxWidth: '34em' }} onChange={(e) => set(e.target.value)}>
-      {DEBIAN_KERNELS.map((k) => (
-        <option key={k.value} value={k.value}>
-          {k.label}
-        </option>
-      ))}
-      {builds.map((x) => (
-        <option key={x.key} value={`build:${x.key}`}>
-          {builtLabel(x)}
-        </option>
-      ))}
-    </select>
-  );
   const cell = (s: { n: number; mean: number }) => (s.n ? String(+s.mean.toFixed(1)) : '—');
   return (
     <div className="compare" data-testid="ab">
@@ -70,11 +56,11 @@ export function AbView({ lab, form }: { lab: LabApi; form: ExperimentFormState }
       <div className="actions">
         <label className="field">
           <span>A</span>
-          {kernelSelect('ab-a', a, setA)}
+          <KernelPicker testId="ab-a" value={a} builds={builds} onChange={setA} maxWidth="34em" />
         </label>
         <label className="field">
           <span>B</span>
-          {kernelSelect('ab-b', b, setB)}
+          <KernelPicker testId="ab-b" value={b} builds={builds} onChange={setB} maxWidth="34em" />
         </label>
         <label className="field">
           <span>nodes</span>
