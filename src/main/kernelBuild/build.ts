@@ -99,7 +99,8 @@ export async function buildKernel(req: KernelBuildRequest, cache = cacheDir()): 
     log(`cached: ${source.describe}${patches.length ? ` + ${patches.length} patch${patches.length === 1 ? '' : 'es'}` : ''} was built before (${hit.release}, ${hit.builtAt})`);
     // A --variant given now is what the kernel is declared to follow from now on (testbox up reads build.json).
     if (req.variant !== undefined && req.variant !== hit.variant) writeFileSync(join(resultDir, 'build.json'), JSON.stringify({ ...hit, variant: req.variant }, null, 2));
-    return { ...hit, variant: req.variant ?? hit.variant, cached: true, buildMs: Date.now() - t0 };
+    // The key is the content: the same patches may sit at other paths now (another checkout). Say this request's.
+    return { ...hit, patches: patchInfo, configFragment: fragmentInfo, variant: req.variant ?? hit.variant, cached: true, buildMs: Date.now() - t0 };
   }
 
   const srcKey = sha(source.id).slice(0, 16);
