@@ -68,7 +68,7 @@ export function handleAnonWriteFault(k: Kernel, ctx: FaultCtx, vma: Vma, vpn: nu
       slot.depositedTableNid = k.allocPages(0, ctx.nid, ctx.nid, false);
       // 6.12: every new anon THP goes on the deferred split queue, uncounted, for the
       // underused shrinker (deferred_split_folio(folio, false)).
-      if (k.variant.partiallyMappedFlag) deferredSplitFolio(k, folio, false);
+      if (k.behaviours.underused_shrinker === 'yes') deferredSplitFolio(k, folio, false);
       return;
     }
     k.vmstat.count('thp_fault_fallback');

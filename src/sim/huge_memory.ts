@@ -19,7 +19,7 @@ import type { PmdSlot } from './mm';
  */
 export function deferredSplitFolio(k: Kernel, folio: Folio, partiallyMapped: boolean): void {
   if (folio.order < 2 || folio.freed) return;
-  if (k.variant.partiallyMappedFlag) {
+  if (k.behaviours.partially_mapped_flag === 'yes') {
     if (!partiallyMapped && !k.knobs.shrinkUnderused) return;
     if (partiallyMapped && !folio.partiallyMapped) {
       folio.partiallyMapped = true;
@@ -103,7 +103,7 @@ export function zapLargeSubpages(k: Kernel, pt: PteTable, indices: number[]): vo
     nr++;
   }
   if (nr === 0) return;
-  const perPteQueueing = !k.variant.numaPteMappedLargeFolios && !k.variant.partiallyMappedFlag;
+  const perPteQueueing = k.behaviours.numa_pte_mapped_large_folios === 'no' && k.behaviours.partially_mapped_flag === 'no';
   if (folio.nrPagesMapped > 0 || perPteQueueing) {
     if (folio.isLarge() && !folio.freed) deferredSplitFolio(k, folio, true);
   }
@@ -150,7 +150,7 @@ export function splitHugePageToListToOrder(
     let mapped = pt !== null && pt.large === folio && pt.kind[i] === PTE_LARGE;
     const isZero = zero ? zero[i] === 1 : false;
     if (pt && mapped) {
-      if (k.variant.splitRemapsZeroPage && isZero) {
+      if (k.behaviours.split_remaps_zero_page === 'yes' && isZero) {
         pt.kind[i] = PTE_ZERO;
         mapped = false;
         // try_to_map_unused_to_zeropage(): dec_mm_counter()
@@ -232,8 +232,8 @@ export function deferredSplitScan(k: Kernel): number {
     for (const folio of [...q]) {
       if (folio.freed || folio.isolated) continue;
       let underused = false;
-      if (k.variant.partiallyMappedFlag && !folio.partiallyMapped) {
-        underused = k.variant.underusedShrinker && thpUnderused(k, folio);
+      if (k.behaviours.partially_mapped_flag === 'yes' && !folio.partiallyMapped) {
+        underused = k.behaviours.underused_shrinker === 'yes' && thpUnderused(k, folio);
         if (!underused) {
           undeferFolio(k, folio);
           continue;

@@ -16,11 +16,11 @@
  *   migrate_misplaced_folio() with BUG_ON(!list_empty(&migratepages)) → numa_fault.ts
  *   task_numa_fault(), task_numa_placement(), update_task_scan_period(), task_tick_numa() → sched_numa.ts
  *   struct folio / page tables / mm_struct                    → folio.ts, mm.ts
- *   kernel differences (data)                                 → variants.ts
+ *   kernel differences: switches (data)                       → ../shared/sim/behaviours.ts, presets → variants.ts
  */
 export { simulate } from './simulate';
 export type { SimSpec, SimOptions, SimResult, SimBug, SimTopologyNode } from './spec';
-export { VARIANTS, VARIANT_NAMES, variantForKernelRelease } from './variants';
+export { VARIANTS, VARIANT_NAMES, variantForKernelRelease, resolveVariant, describeVariant } from './variants';
 export type { KernelVariant, VariantName } from './variants';
 export { MODELLED_COUNTERS, EXACT_COUNTERS } from './vmstat';
 export type { CounterName } from './vmstat';

@@ -1,6 +1,7 @@
 import { Folio } from './folio';
 import type { SimKnobs } from './knobs';
 import type { KernelVariant } from './variants';
+import type { Behaviours } from '../shared/sim/behaviours';
 import { imageFacts, type ImageFacts } from './facts';
 import { Vmstat } from './vmstat';
 import type { MigrateMode, MigrateReason } from './constants';
@@ -80,13 +81,16 @@ export class Kernel {
   private nextFolioId = 1;
   /** What the lab's own workload binaries map on this kernel (facts/), as the box traced it. */
   readonly facts: ImageFacts;
+  /** The kernel's behaviour switches (shared/sim/behaviours.ts), read where the kernels differ. */
+  readonly behaviours: Behaviours;
 
   constructor(
     readonly variant: KernelVariant,
     readonly knobs: SimKnobs,
     topology: TopologyNode[],
   ) {
-    this.facts = imageFacts(variant.name);
+    this.facts = imageFacts(variant.base);
+    this.behaviours = variant.behaviours;
     let totalKb = 0;
     for (const n of topology) totalKb += n.memMiB * 1024;
     const minFreeKb = Math.min(65536, Math.max(128, Math.floor(Math.sqrt(totalKb * 16))));

@@ -4,7 +4,7 @@
  * - 6.3+: batches through migrate_pages_batch() (unmap phase, TLB flush, move phase) and
  *   migrate_pages_sync() for non-ASYNC modes, with the split list migrated after each batch.
  * The deferred-split THP handling of 7262f208ca68 and of the posted v5 is the one hook
- * (variant.deferredSplitOnMigrate) inside migrate_pages_batch()'s unmap loop.
+ * (behaviour deferred_split_target) inside migrate_pages_batch()'s unmap loop.
  */
 import {
   EAGAIN,
@@ -78,7 +78,7 @@ export function migratePagesBatch(
   stats: MigratePagesStats,
   nrPass: number,
 ): number {
-  const v = k.variant;
+  const b = k.behaviours;
   let retry = 1;
   let thpRetry = 1;
   let nrFailed = 0;
@@ -107,14 +107,14 @@ export function migratePagesBatch(
       // adds nr_failed++ and Zi Yan's stats fix nr_thp_failed += is_thp. 6.12 also needs
       // folio_test_partially_mapped(), since every fault THP is on the queue there.
       if (
-        v.deferredSplitOnMigrate !== 'migrate-whole' &&
+        b.deferred_split_target !== 'none' &&
         nrPages > 2 &&
         folio.onDeferredList &&
-        (!v.deferredSplitNeedsPartiallyMapped || folio.partiallyMapped)
+        (b.partially_mapped_flag === 'no' || folio.partiallyMapped)
       ) {
-        const into = v.deferredSplitOnMigrate === 'split-into-from' ? from : splitFolios;
+        const into = b.deferred_split_target === 'from' ? from : splitFolios;
         if (into && trySplitFolio(k, folio, into, mode) === 0) {
-          if (v.deferredSplitCountsFailure) {
+          if (b.deferred_split_counts_as_failure === 'yes') {
             nrFailed++;
             stats.nr_thp_failed += isThp;
           }
@@ -273,7 +273,7 @@ export interface MigratePagesResult {
  * once at the end and records the mm_migrate_pages tracepoint.
  */
 export function migratePages(k: Kernel, from: ListHead, target: MigrationTarget, mode: MigrateMode, reason: MigrateReason): MigratePagesResult {
-  const r = k.variant.migrateCore === 'unmap_and_move' ? migratePages61(k, from, target, mode, reason) : migratePagesBatched(k, from, target, mode, reason);
+  const r = k.behaviours.migrate_core === 'unmap_and_move' ? migratePages61(k, from, target, mode, reason) : migratePagesBatched(k, from, target, mode, reason);
   const s = r.stats;
   k.vmstat.count('pgmigrate_success', s.nr_succeeded);
   k.vmstat.count('pgmigrate_fail', s.nr_failed_pages);
@@ -287,7 +287,7 @@ export function migratePages(k: Kernel, from: ListHead, target: MigrationTarget,
     thp_succeeded: s.nr_thp_succeeded,
     thp_failed: s.nr_thp_failed,
     thp_split: s.nr_thp_split,
-    large_folio_split: k.variant.traceHasLargeFolioSplit ? s.nr_split : null,
+    large_folio_split: k.behaviours.trace_large_folio_split === 'yes' ? s.nr_split : null,
     mode,
     reason,
     rc: r.rc,

@@ -63,7 +63,7 @@ export function addPageForMigration(k: Kernel, mm: Mm, vpn: number, node: number
     case 'zero':
       return -EFAULT;
     case 'none':
-      return k.variant.moveStatusUnmapped === '-ENOENT' ? -2 : -EFAULT;
+      return k.behaviours.move_pages_unmapped_status === 'ENOENT' ? -2 : -EFAULT;
     case 'page': {
       if (l.nid === node) return 0;
       if (l.isolated) return -EBUSY;

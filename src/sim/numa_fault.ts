@@ -71,7 +71,7 @@ function numaMigratePrep(k: Kernel, p: Task, folioNid: number, getSetCpupid: (v:
  * watermark (migrate_balanced_pgdat) or the folio is already isolated.
  */
 function numamigrateIsolateFolio(k: Kernel, folio: Folio, node: number): boolean {
-  if (folio.isLarge() && !k.variant.numaPteMappedLargeFolios && folio.mapcount() > 1) return false;
+  if (folio.isLarge() && k.behaviours.numa_pte_mapped_large_folios === 'no' && folio.mapcount() > 1) return false;
   if (!k.migrateBalancedPgdat(node, folio.nrPages)) return false;
   if (folio.isolated) return false;
   folio.isolated = true;
@@ -94,7 +94,7 @@ export function migrateMisplacedFolio(k: Kernel, p: Task, folio: Folio, node: nu
   const { rc: nrRemaining, nrSucceeded } = migratePages(k, migratepages, { nid: node, localNid: p.nid(k) }, 'MIGRATE_ASYNC', 'MR_NUMA_MISPLACED');
   if (nrRemaining) {
     if (!listEmpty(migratepages)) {
-      if (k.variant.misplacedPutbackAll) putbackMovablePages(k, migratepages);
+      if (k.behaviours.misplaced_putback === 'list') putbackMovablePages(k, migratepages);
       else {
         listDel(folio);
         const one = new ListHead('one');
@@ -107,7 +107,7 @@ export function migrateMisplacedFolio(k: Kernel, p: Task, folio: Folio, node: nu
   if (nrSucceeded) {
     k.vmstat.count('numa_pages_migrated', nrSucceeded);
     const tiering = (k.knobs.numaBalancing & 2) !== 0;
-    if (slowNodes.has(srcNid) && !slowNodes.has(node) && (!k.variant.promoteNeedsTieringMode || tiering)) {
+    if (slowNodes.has(srcNid) && !slowNodes.has(node) && (k.behaviours.promote_needs_tiering_mode === 'no' || tiering)) {
       k.vmstat.count('pgpromote_success', nrSucceeded);
     }
   }
@@ -155,7 +155,7 @@ export function doNumaPage(k: Kernel, env: NumaFaultEnv, p: Task, slot: PmdSlot,
   const kind = pt.kind[idx];
   if (kind === PTE_LARGE) {
     // ≤6.9: "TODO: handle PTE-mapped THP" — bail out before numa_migrate_prep(), nothing counted.
-    if (!k.variant.numaPteMappedLargeFolios) return;
+    if (k.behaviours.numa_pte_mapped_large_folios === 'no') return;
     const folio = pt.large!;
     vmaSetAccessPid(slot.vma, p.pid);
     const flags = { v: 0 };

@@ -51,7 +51,7 @@ export function changeProtNuma(k: Kernel, vma: Vma, start: number, end: number, 
       if (pt.protnone[i]) continue;
       if (kind === PTE_LARGE) {
         const folio = pt.large!;
-        if (!k.variant.numaPteMappedLargeFolios && folio.refCount() !== 1) continue;
+        if (k.behaviours.numa_pte_mapped_large_folios === 'no' && folio.refCount() !== 1) continue;
         if (targetNode !== NUMA_NO_NODE && folio.nid === targetNode) continue;
       } else {
         if (pt.isolated[i]) continue; // refcount 2 while isolated
@@ -118,7 +118,7 @@ export function taskNumaWork(k: Kernel, tasks: TaskSet, p: Task): ProtNoneEntry[
   let stoppedInVma = false;
   outer: for (; vi >= 0 && vi < vmas.length; vi++) {
     const vma = vmas[vi]!;
-    if (k.variant.vmaScanFilter) {
+    if (k.behaviours.vma_scan_filter === 'yes') {
       if (!vma.numab) {
         const next = now + Math.floor((k.knobs.scanDelayMs * k.knobs.hz) / 1000);
         vma.numab = {

@@ -201,7 +201,7 @@ export function mapMovePagesArrays(k: Kernel, image: ExecImage, nid: number, nrA
  * no head.
  */
 export function mapThreadStack(k: Kernel, mm: Mm, task: Task, creatorNid: number, untilMs: number, first: boolean, headGapPages = 0): Vma {
-  const thpTop = first && !k.variant.mapStackNoHugepage;
+  const thpTop = first && k.behaviours.map_stack_nohugepage === 'no';
   const vma = mm.mmapAnon(THREAD_STACK_PAGES, thpTop ? 'none' : 'nohugepage');
   if (first) vma.mergedAbovePages = headGapPages;
   const f = k.facts.forked;

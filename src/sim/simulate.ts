@@ -1,7 +1,7 @@
 /**
  * simulate(spec, opts): the pure entry point (JSON in, JSON out) a worker thread or web worker
  * calls. Builds the machine from the topology and knobs, picks the kernel variant from the
- * release or variant name, runs the workload driver and returns the predicted deltas per phase
+ * release or preset name with the spec's behaviour switches over it, runs the workload driver and returns the predicted deltas per phase
  * and in total, the events (splits, BUG), the mm_migrate_pages trace, the move_pages status
  * summary and, when asked, the cumulative counter series at the sample times.
  */
@@ -16,7 +16,7 @@ import { normalizeKnobs } from './knobs';
 import { Sampler } from './sampler';
 import { auditMemory } from './audit';
 import type { SimBug, SimOptions, SimResult, SimSpec } from './spec';
-import { variantForKernelRelease } from './variants';
+import { describeVariant, resolveVariant } from './variants';
 import { diffSnapshots } from './vmstat';
 
 function validateTopology(spec: SimSpec): void {
@@ -39,7 +39,7 @@ function validateTopology(spec: SimSpec): void {
 
 export function simulate(spec: SimSpec, opts: SimOptions = {}): SimResult {
   validateTopology(spec);
-  const variant = variantForKernelRelease(spec.kernel);
+  const variant = resolveVariant(spec.kernel, spec.variant);
   const wl = workloadSpec(spec.workload);
   if (!wl.simulated) throw new Error(`workload ${wl.name}: measured only, not simulated; allowed for simulation: thp-move, mbind-move, migrate-pages, numa-touch, numa01, numa02`);
   const params = normalizeWorkloadParams(wl.name, spec.params ?? {});
@@ -126,7 +126,7 @@ export function simulate(spec: SimSpec, opts: SimOptions = {}): SimResult {
     deltas: diffSnapshots(phaseStarts[0]?.snap ?? {}, end),
     events,
     movePages: ctx.movePages,
-    variant: { name: variant.name, title: variant.title, follows: [...variant.follows] },
+    variant: describeVariant(variant),
     trace: k.trace,
     traceDropped: k.traceDropped,
     series,

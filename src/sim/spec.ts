@@ -1,7 +1,7 @@
 import type { ExperimentResult, MovePagesSummary } from '../shared/experiment';
 import type { MigrateTrace } from './kernel';
 import type { CounterSeries } from './sampler';
-import type { VariantName } from './variants';
+import type { ResolvedVariant, VariantOverrides } from '../shared/sim/behaviours';
 
 export interface SimTopologyNode {
   id: number;
@@ -21,6 +21,8 @@ export interface SimSpec {
   params?: Record<string, string | number | boolean>;
   /** A variant name (`linux-6.12+`) or a `uname -r` release (`6.12.117+deb13-amd64`). */
   kernel: string;
+  /** Behaviour switches over the kernel's variant (a patch under test), with a name for the set. */
+  variant?: VariantOverrides;
 }
 
 export interface SimOptions {
@@ -50,7 +52,8 @@ export interface SimBug {
 export interface SimResult extends ExperimentResult {
   /** The kernel string the spec gave (release or variant). */
   requestedKernel: string;
-  variant: { name: VariantName; title: string; follows: string[] };
+  /** The model the prediction used: its base preset, every switch, and what was changed. */
+  variant: ResolvedVariant;
   movePages: MovePagesSummary | null;
   /** One record per migrate_pages() call, like the migrate:mm_migrate_pages tracepoint. */
   trace: MigrateTrace[];

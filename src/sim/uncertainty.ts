@@ -7,7 +7,7 @@
 import { SCAN_BOUNDARY_CPU_MS } from '../shared/experiments/scanBoundary';
 import { HPAGE_PMD_NR, MIB_PAGES } from './constants';
 import { imageFacts } from './facts';
-import { variantForKernelRelease } from './variants';
+import { resolveVariant, type KernelVariant } from './variants';
 import type { WorkloadParams } from '../shared/workloads';
 
 export interface AssumedInput {
@@ -31,14 +31,14 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
  * The assumed inputs of a forecast for a workload, given the knobs the user fixed (those are
  * inputs, not assumptions). Empty for workloads whose counters do not depend on timing.
  */
-export function forecastAssumptions(workload: string, params: WorkloadParams, kernel: string, given: Readonly<Record<string, unknown>>, nrCpus: number): AssumedInput[] {
+export function forecastAssumptions(workload: string, params: WorkloadParams, kernel: string | KernelVariant, given: Readonly<Record<string, unknown>>, nrCpus: number): AssumedInput[] {
   const out: AssumedInput[] = [];
   const add = (a: AssumedInput) => {
     if (given[a.knob] === undefined) out.push(a);
   };
-  const variant = variantForKernelRelease(kernel);
+  const variant = typeof kernel === 'string' ? resolveVariant(kernel) : kernel;
   if (workload === 'numa-touch') {
-    const f = imageFacts(variant.name).exec.setupCpuMs.value;
+    const f = imageFacts(variant.base).exec.setupCpuMs.value;
     const est = f.base + Number(params.thps) * HPAGE_PMD_NR * f.perPage;
     add({
       knob: 'sim.prewindow_cpu_ms',
@@ -66,10 +66,9 @@ export function forecastAssumptions(workload: string, params: WorkloadParams, ke
       detail: `each thread's CPU time before the window (fork, thread start, first touch): one sweep's ${round1(sweepMs)} ms assumed, ×0.5…×12 (the boxes measured ×2.4 to ×12 of it)`,
     });
     add({ knob: 'sim.cpu_share', nominal: 1, ...SHARE.threads, detail: "share of the window each thread runs (the box's numa01/numa02 threads: 0.75–0.84)" });
-    // Before 6.7 an anonymous mapping is not THP-aligned: ASLR decides the region's alignment
-    // head (0–511 pages), which merges with the first thread stack and costs scan budget.
-    // MAP_STACK's VM_NOHUGEPAGE came in the same release, so it marks the variants that align.
-    if (!variant.mapStackNoHugepage) {
+    // Without anon_thp_align an anonymous mapping is not THP-aligned: ASLR decides the region's
+    // alignment head (0–511 pages), which merges with the first thread stack and costs scan budget.
+    if (variant.behaviours.anon_thp_align === 'no') {
       const nprocs = workload === 'numa01' ? 2 : 1;
       add({ knob: 'sim.region_head_gap_pages', nominal: 0, lo: 0, hi: 511, detail: `where ASLR puts the region's mapping below its 2 MiB-aligned start, per process (${nprocs}): 0–511 pages on kernels before 6.7` });
     }

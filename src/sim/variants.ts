@@ -1,12 +1,32 @@
 /**
- * Kernel behaviour differences as data. The code paths (migrate.ts, huge_memory.ts, ...) read
- * these fields at the few places where the kernels differ; there is one copy of the code.
+ * The model's kernels: the presets (each a whole kernel or posting the model follows, with what
+ * it was checked on) and variants built from them — a preset plus switches
+ * (shared/sim/behaviours.ts). The code paths (migrate.ts, huge_memory.ts, ...) read the switches
+ * at the few places where the kernels differ; there is one copy of the code.
  */
+import {
+  BEHAVIOUR_KEYS,
+  BEHAVIOURS,
+  ignoredSwitches,
+  overrideWords,
+  PRESET_NAMES,
+  presetBehaviours,
+  refusedCombination,
+  type BehaviourKey,
+  type BehaviourOverrides,
+  type Behaviours,
+  type PresetName,
+  type ResolvedVariant,
+  type VariantOverrides,
+} from '../shared/sim/behaviours';
 
-export type VariantName = 'linux-6.1' | 'linux-6.3..6.9' | 'v5-posted' | 'linux-6.10..6.11' | 'linux-6.12+';
+export type VariantName = PresetName;
 
 export interface KernelVariant {
-  name: VariantName;
+  /** The preset's name, or the name given to the switch set (a patch under test). */
+  name: string;
+  /** The preset the switches are set over (image facts, releases). */
+  base: PresetName;
   title: string;
   /** Kernel functions / commits / postings this variant follows. */
   follows: readonly string[];
@@ -15,85 +35,24 @@ export interface KernelVariant {
    * virtual NUMA box suite); empty: it follows the cited code, never measured.
    */
   verifiedOn: readonly string[];
+  behaviours: Behaviours;
+  /** The switches that differ from the base preset. */
+  overrides: BehaviourOverrides;
+  /** Switches the user set that this combination never reaches, and why. */
+  ignored: readonly string[];
+  notes: string;
+}
 
-  /**
-   * 'unmap_and_move': 6.1 migrate_pages() looping over unmap_and_move() for up to 10 passes, split
-   * THPs in `thp_split_pages` migrated in a second round (no_subpage_counting).
-   * 'batched': 6.3+ migrate_pages() → migrate_pages_batch() (unmap phase, move phase) and
-   * migrate_pages_sync() for non-ASYNC modes.
-   */
-  migrateCore: 'unmap_and_move' | 'batched';
-
-  /**
-   * What migrate_pages_batch() does with a large folio found on the deferred split queue:
-   * 'migrate-whole' (≤6.9), 'split-into-from' (Zi Yan's v5 as posted: the walk ends early),
-   * 'split-into-split_folios' (7262f208ca68 as merged for 6.10).
-   */
-  deferredSplitOnMigrate: 'migrate-whole' | 'split-into-from' | 'split-into-split_folios';
-  /**
-   * Hugh Dickins' 6.10-rc hotfix (`nr_failed++`) and Zi Yan's "make migrate_pages_batch() stats
-   * consistent" (`stats->nr_thp_failed += is_thp`) on that split path. Both are in v6.11.
-   */
-  deferredSplitCountsFailure: boolean;
-  /** 6.12: the check also needs folio_test_partially_mapped() (every fault THP is queued now). */
-  deferredSplitNeedsPartiallyMapped: boolean;
-  /** 6.10+: try_split_folio(folio, list, mode) uses folio_trylock() in MIGRATE_ASYNC. */
-  trySplitTrylockInAsync: boolean;
-
-  /**
-   * 6.12 (Usama Arif, "mm: Introduce a pageflag for partially mapped folios"): every anon THP
-   * created at fault time is put on _deferred_list with partially_mapped=false (not counted);
-   * thp_deferred_split_page counts when the flag is first set.
-   */
-  partiallyMappedFlag: boolean;
-  /** 6.12: deferred_split_scan() splits not-partially-mapped THPs that thp_underused() judges underused. */
-  underusedShrinker: boolean;
-  /** 6.12: split_huge_page_to_list_to_order() remaps with RMP_USE_SHARED_ZEROPAGE (try_to_map_unused_to_zeropage). */
-  splitRemapsZeroPage: boolean;
-
-  /**
-   * 6.10 (Baolin Wang, "support multi-size THP numa balancing"): change_pte_range() prot-nones PTEs
-   * of large folios unless folio_maybe_dma_pinned || folio_likely_mapped_shared, and do_numa_page()
-   * handles them. Before: `folio_ref_count != 1` skips them and do_numa_page() bails out on a
-   * compound page before numa_migrate_prep() ("TODO: handle PTE-mapped THP").
-   */
-  numaPteMappedLargeFolios: boolean;
-  /** 6.4+/6.7: per-VMA numab_state (scan delay of new VMAs, PID access filter) in task_numa_work(). */
-  vmaScanFilter: boolean;
-  /**
-   * 6.7 (c4608d1bf7c6, "mm: mmap: map MAP_STACK to VM_NOHUGEPAGE"): thread stacks never get THPs.
-   * Before, a glibc thread stack whose top is 2 MiB aligned gets one at its first write (the
-   * creator's, of the TCB), split again when the exiting thread's stack is MADV_DONTNEEDed — on
-   * the 6.1 box numa02 faulted 129 THPs for a 128-THP region, with one thp_split_pmd at exit.
-   * linux-6.3..6.9 is false; variantForKernelRelease() sets it for a release 6.7–6.9.
-   */
-  mapStackNoHugepage: boolean;
-  /** Tracepoint mm_migrate_pages has nr_split / large_folio_split (Zi Yan, Oct 2023, ~6.7). */
-  traceHasLargeFolioSplit: boolean;
-  /**
-   * ~6.11: pgpromote_success also needs numa_balancing & NUMA_BALANCING_MEMORY_TIERING
-   * (6.1: whenever the source node is not top tier and the target is).
-   */
-  promoteNeedsTieringMode: boolean;
-  /**
-   * move_pages() status of an address with no page: 6.1–6.11 follow_page(FOLL_DUMP) →
-   * no_page_table() → -EFAULT for an anonymous VMA; 6.12 folio_walk_start() → NULL → -ENOENT.
-   * The shared zero page is -EFAULT in both.
-   */
-  moveStatusUnmapped: '-EFAULT' | '-ENOENT';
-  /**
-   * migrate_misplaced_folio() on failure: ≤6.9 and v5 do list_del(&folio->lru) + putback of the
-   * one folio; Peter Xu's "mm/migrate: putback split folios when numa hint migration fails"
-   * (6.10-rc, Fixes: 7262f208ca68) calls putback_movable_pages(&migratepages).
-   */
-  misplacedPutbackAll: boolean;
+interface PresetDescription {
+  title: string;
+  follows: readonly string[];
+  verifiedOn: readonly string[];
 }
 
 const COMMON_SOURCES = ['mm/migrate.c migrate_pages()', 'mm/huge_memory.c split_huge_page_to_list*()', 'kernel/sched/fair.c task_numa_work()'];
 
-export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = {
+const PRESETS: Readonly<Record<PresetName, PresetDescription>> = {
   'linux-6.1': {
-    name: 'linux-6.1',
     title: 'Linux 6.1: unmap_and_move() loop, partially mapped THPs migrated whole',
     follows: [
       ...COMMON_SOURCES,
@@ -103,24 +62,8 @@ export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = {
       'v6.1 deferred_split_huge_page(): counts THP_DEFERRED_SPLIT_PAGE when first queued',
     ],
     verifiedOn: ['6.1.0-56-amd64'],
-    migrateCore: 'unmap_and_move',
-    deferredSplitOnMigrate: 'migrate-whole',
-    deferredSplitCountsFailure: false,
-    deferredSplitNeedsPartiallyMapped: false,
-    trySplitTrylockInAsync: false,
-    partiallyMappedFlag: false,
-    underusedShrinker: false,
-    splitRemapsZeroPage: false,
-    numaPteMappedLargeFolios: false,
-    vmaScanFilter: false,
-    mapStackNoHugepage: false,
-    traceHasLargeFolioSplit: false,
-    promoteNeedsTieringMode: false,
-    moveStatusUnmapped: '-EFAULT',
-    misplacedPutbackAll: false,
   },
   'linux-6.3..6.9': {
-    name: 'linux-6.3..6.9',
     title: 'Linux 6.3–6.9: batched migrate_pages_batch(), partially mapped THPs migrated whole',
     follows: [
       ...COMMON_SOURCES,
@@ -129,24 +72,8 @@ export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = {
       'Raghavendra K T / Mel Gorman, per-VMA numab_state scan filtering (6.4, 6.7)',
     ],
     verifiedOn: [],
-    migrateCore: 'batched',
-    deferredSplitOnMigrate: 'migrate-whole',
-    deferredSplitCountsFailure: false,
-    deferredSplitNeedsPartiallyMapped: false,
-    trySplitTrylockInAsync: false,
-    partiallyMappedFlag: false,
-    underusedShrinker: false,
-    splitRemapsZeroPage: false,
-    numaPteMappedLargeFolios: false,
-    vmaScanFilter: true,
-    mapStackNoHugepage: false,
-    traceHasLargeFolioSplit: true,
-    promoteNeedsTieringMode: false,
-    moveStatusUnmapped: '-EFAULT',
-    misplacedPutbackAll: false,
   },
   'v5-posted': {
-    name: 'v5-posted',
     title: 'Zi Yan v5 as posted: deferred-split THP split into `from` (walk ends early; BUG_ON in migrate_misplaced_folio)',
     follows: [
       ...COMMON_SOURCES,
@@ -155,24 +82,8 @@ export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = {
       'Baolin Wang, "support multi-size THP numa balancing" (the mm tree the patch was posted against)',
     ],
     verifiedOn: [],
-    migrateCore: 'batched',
-    deferredSplitOnMigrate: 'split-into-from',
-    deferredSplitCountsFailure: false,
-    deferredSplitNeedsPartiallyMapped: false,
-    trySplitTrylockInAsync: false,
-    partiallyMappedFlag: false,
-    underusedShrinker: false,
-    splitRemapsZeroPage: false,
-    numaPteMappedLargeFolios: true,
-    vmaScanFilter: true,
-    mapStackNoHugepage: true,
-    traceHasLargeFolioSplit: true,
-    promoteNeedsTieringMode: false,
-    moveStatusUnmapped: '-EFAULT',
-    misplacedPutbackAll: false,
   },
   'linux-6.10..6.11': {
-    name: 'linux-6.10..6.11',
     title: 'Linux 6.10–6.11: deferred-split THP split into split_folios, counted as a THP failure',
     follows: [
       ...COMMON_SOURCES,
@@ -183,24 +94,8 @@ export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = {
       'Baolin Wang, "support multi-size THP numa balancing" (6.10)',
     ],
     verifiedOn: [],
-    migrateCore: 'batched',
-    deferredSplitOnMigrate: 'split-into-split_folios',
-    deferredSplitCountsFailure: true,
-    deferredSplitNeedsPartiallyMapped: false,
-    trySplitTrylockInAsync: true,
-    partiallyMappedFlag: false,
-    underusedShrinker: false,
-    splitRemapsZeroPage: false,
-    numaPteMappedLargeFolios: true,
-    vmaScanFilter: true,
-    mapStackNoHugepage: true,
-    traceHasLargeFolioSplit: true,
-    promoteNeedsTieringMode: true,
-    moveStatusUnmapped: '-EFAULT',
-    misplacedPutbackAll: true,
   },
   'linux-6.12+': {
-    name: 'linux-6.12+',
     title: 'Linux 6.12+: partially_mapped flag, every fault THP queued uncounted, underused shrinker, zero-page remap on split',
     follows: [
       ...COMMON_SOURCES,
@@ -211,25 +106,67 @@ export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = {
       'David Hildenbrand, add_folio_for_migration() via folio_walk (6.12)',
     ],
     verifiedOn: ['6.12.117+deb13-amd64', '6.12.118+deb13-amd64'],
-    migrateCore: 'batched',
-    deferredSplitOnMigrate: 'split-into-split_folios',
-    deferredSplitCountsFailure: true,
-    deferredSplitNeedsPartiallyMapped: true,
-    trySplitTrylockInAsync: true,
-    partiallyMappedFlag: true,
-    underusedShrinker: true,
-    splitRemapsZeroPage: true,
-    numaPteMappedLargeFolios: true,
-    vmaScanFilter: true,
-    mapStackNoHugepage: true,
-    traceHasLargeFolioSplit: true,
-    promoteNeedsTieringMode: true,
-    moveStatusUnmapped: '-ENOENT',
-    misplacedPutbackAll: true,
   },
 };
 
-export const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
+function presetVariant(name: PresetName): KernelVariant {
+  const p = PRESETS[name];
+  return { name, base: name, title: p.title, follows: p.follows, verifiedOn: p.verifiedOn, behaviours: presetBehaviours(name), overrides: {}, ignored: [], notes: '' };
+}
+
+export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = Object.fromEntries(PRESET_NAMES.map((n) => [n, presetVariant(n)])) as Record<VariantName, KernelVariant>;
+
+export const VARIANT_NAMES: VariantName[] = [...PRESET_NAMES];
+
+/** The base preset with switches changed: what differs from the preset, and the base's own word for the rest. */
+function withBehaviours(v: KernelVariant, set: BehaviourOverrides): Behaviours {
+  return { ...v.behaviours, ...Object.fromEntries(Object.entries(set).filter(([, x]) => x !== undefined)) } as Behaviours;
+}
+
+function differences(base: PresetName, b: Behaviours): BehaviourOverrides {
+  const preset = presetBehaviours(base);
+  return Object.fromEntries(BEHAVIOUR_KEYS.filter((k) => b[k] !== preset[k]).map((k) => [k, b[k]]));
+}
+
+/**
+ * The model of a kernel (a release or a preset name) with the user's switches over it. Throws,
+ * naming the rule, for a combination the model refuses (shared/sim/behaviours.ts BEHAVIOUR_RULES).
+ * With no switches changed it is the kernel's own variant, unchanged.
+ */
+export function resolveVariant(kernel: string, over?: VariantOverrides): KernelVariant {
+  const v = variantForKernelRelease(kernel);
+  const set = over?.behaviours ?? {};
+  const behaviours = withBehaviours(v, set);
+  const refused = refusedCombination(behaviours);
+  if (refused) throw new Error(refused);
+  const changed: BehaviourOverrides = Object.fromEntries(BEHAVIOUR_KEYS.filter((k) => behaviours[k] !== v.behaviours[k]).map((k) => [k, behaviours[k]]));
+  const words = overrideWords(changed);
+  const ignored = ignoredSwitches(behaviours, set);
+  if (!words.length && !over?.name && !over?.notes && !ignored.length) return v;
+  return {
+    name: over?.name ?? (words.length ? `${v.name} with ${words.join(' ')}` : v.name),
+    base: v.base,
+    title: words.length ? `${v.title}; with ${words.join(', ')}` : v.title,
+    follows: [
+      ...v.follows,
+      ...words.map((w) => {
+        const [key, value] = w.split('=') as [BehaviourKey, string];
+        return `${w}: ${(BEHAVIOURS[key].sources as Record<string, string>)[value]}`;
+      }),
+    ],
+    // A switch set no kernel was measured with is unverified, whatever its base was.
+    verifiedOn: words.length ? [] : v.verifiedOn,
+    behaviours,
+    overrides: differences(v.base, behaviours),
+    ignored,
+    notes: over?.notes ?? '',
+  };
+}
+
+/** What a prediction records of its model. */
+export function describeVariant(v: KernelVariant): ResolvedVariant {
+  return { name: v.name, title: v.title, follows: [...v.follows], base: v.base, behaviours: { ...v.behaviours }, overrides: { ...v.overrides } as Record<string, string>, ignored: [...v.ignored], notes: v.notes };
+}
 
 /** major × 1000 + minor of a release or variant name (`6.12.117+deb13-amd64` → 6012), or undefined. */
 function releaseNumber(release: string): number | undefined {
@@ -280,8 +217,13 @@ export function variantForKernelRelease(release: string): KernelVariant {
     throw new Error(`kernel "${release}": releases before 6.1 are not modelled; allowed: 6.1 or later, or a variant (${VARIANT_NAMES.join(', ')})`);
   }
   if (v <= 6002) return VARIANTS['linux-6.1'];
-  // A fact that changed inside this range: MAP_STACK implies VM_NOHUGEPAGE from 6.7 on.
-  if (v <= 6009) return { ...VARIANTS['linux-6.3..6.9'], mapStackNoHugepage: v >= 6007 };
+  // Facts that changed inside this range: from 6.7 MAP_STACK implies VM_NOHUGEPAGE and anonymous mappings are THP-aligned.
+  if (v <= 6009) {
+    const base = VARIANTS['linux-6.3..6.9'];
+    if (v < 6007) return base;
+    const behaviours: Behaviours = { ...base.behaviours, map_stack_nohugepage: 'yes', anon_thp_align: 'yes' };
+    return { ...base, behaviours, overrides: differences(base.base, behaviours) };
+  }
   if (v <= 6011) return VARIANTS['linux-6.10..6.11'];
   return VARIANTS['linux-6.12+'];
 }

@@ -1,8 +1,8 @@
 /**
- * The image facts a kernel variant uses: those traced on its kernel, or, for a variant never
+ * The image facts a kernel variant uses (by its base preset): those traced on its kernel, or, for a variant never
  * traced, those of the nearest traced kernel (said in `tracedOn`).
  */
-import type { VariantName } from '../variants';
+import type { PresetName } from '../../shared/sim/behaviours';
 import { NUMA01_LINUX_6_1 } from './numa01.linux-6.1';
 import { NUMA01_LINUX_6_12 } from './numa01.linux-6.12';
 import { THP_MOVE_LINUX_6_1 } from './thp-move.linux-6.1';
@@ -27,7 +27,7 @@ const BY_KERNEL: Record<ImageFacts['tracedOn'], Omit<ImageFacts, 'tracedOn'>> = 
  * 6.12's extra VMA is not known on 6.3–6.11 (untested), so those variants and v5 keep 6.1's
  * layout until a box traces them.
  */
-const TRACED_ON: Record<VariantName, ImageFacts['tracedOn']> = {
+const TRACED_ON: Record<PresetName, ImageFacts['tracedOn']> = {
   'linux-6.1': 'linux-6.1',
   'linux-6.3..6.9': 'linux-6.1',
   'v5-posted': 'linux-6.1',
@@ -35,7 +35,7 @@ const TRACED_ON: Record<VariantName, ImageFacts['tracedOn']> = {
   'linux-6.12+': 'linux-6.12+',
 };
 
-export function imageFacts(variant: VariantName): ImageFacts {
-  const tracedOn = TRACED_ON[variant];
+export function imageFacts(preset: PresetName): ImageFacts {
+  const tracedOn = TRACED_ON[preset];
   return { ...BY_KERNEL[tracedOn], tracedOn };
 }

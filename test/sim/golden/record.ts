@@ -13,7 +13,7 @@ mkdirSync(GOLDEN_DIR, { recursive: true });
 for (const s of GOLDEN_SPECS.filter((x) => !filter || x.name.includes(filter))) {
   const t0 = Date.now();
   let text = '';
-  const status = await runCli(s.argv, (l) => (text += `${l}\n`), (l) => process.stderr.write(`${l}\n`));
+  const status = await runCli(s.argv, (l) => ((text += `${l}\n`), true), (l) => process.stderr.write(`${l}\n`));
   if (status !== 0) throw new Error(`${s.name}: exit ${status}`);
   writeGolden(s.name, text);
   console.log(`${s.name}: ${text.length} bytes in ${Date.now() - t0} ms`);
