@@ -22,6 +22,9 @@ import { KnobService } from './knobs/knobService';
 import { KnobJournalRepo } from './knobs/journalRepo';
 import { knobHandlers } from './knobs/handlers';
 import { simHandlers } from './sim/handlers';
+import { VariantsRepo } from './sim/variantsRepo';
+import type { DeclaredModel } from './experiments/runExperiment';
+import { modelRefSpec } from '../shared/sim/behaviours';
 import { ExperimentService } from './experiments/experimentService';
 import { experimentHandlers } from './experiments/handlers';
 import { registerTestboxTransport } from './testbox/register';
@@ -61,6 +64,8 @@ type Handlers = { [M in LabMethod]: (params: z.output<(typeof labMethods)[M]['pa
 export class Lab {
   readonly db: Db;
   readonly hosts: HostsRepo;
+  /** Model variants saved by name (a preset and switches over it). */
+  readonly variants: VariantsRepo;
   readonly transcripts: TranscriptsRepo;
   private readonly sessions = new Map<string, Promise<HostSession>>();
   private readonly terminals = new Map<string, { stream: ByteStream; target: string }>();
@@ -81,6 +86,7 @@ export class Lab {
     registerTestboxTransport();
     this.db = openDb({ path: opts.dbPath, nativeBinding: opts.nativeBinding });
     this.hosts = new HostsRepo(this.db);
+    this.variants = new VariantsRepo(this.db);
     this.transcripts = new TranscriptsRepo(this.db);
     this.knobs = new KnobService(new KnobJournalRepo(this.db), {
       mountDebugfs: opts.knobs?.mountDebugfs ?? true,
@@ -203,12 +209,13 @@ export class Lab {
    * kernel whose build declared one (a patched tree is not its release). Other hosts: none, the
    * model follows their release.
    */
-  declaredModel(rawTarget: string): { variant: string; why: string } | undefined {
+  declaredModel(rawTarget: string): DeclaredModel | undefined {
     const t = parseHostTarget(rawTarget);
     if (t.kind !== 'testbox') return undefined;
     const d = readDescriptor(t.name);
     if (!d || d.variantSource === 'release' || !d.variant) return undefined;
-    return { variant: d.variant, why: d.variantSource === 'flag' ? `${d.target} was booted with --variant ${d.variant}` : `the kernel build of ${d.target} declared ${d.variant}` };
+    const why = d.variantSource === 'flag' ? `${d.target} was booted with --variant ${d.variant}` : `the kernel build of ${d.target} declared ${d.variant}`;
+    return { name: d.variant, ...(d.variantDefinition ? modelRefSpec(d.variantDefinition) : { kernel: d.variant }), why };
   }
 
   /**
@@ -242,7 +249,7 @@ export class Lab {
     'app.info': async () => ({ version: this.opts.version ?? '0.0.0', shell: this.opts.shell, dbPath: this.opts.dbPath }),
     'hosts.list': async () => this.hosts.list(),
     ...knobHandlers(() => this.knobs),
-    ...simHandlers((e, p) => this.emit(e, p)),
+    ...simHandlers((e, p) => this.emit(e, p), () => this.variants),
     ...experimentHandlers(() => this.experiments, { dropSession: (t) => this.dropSession(t), emit: (label, message) => this.emit('experiments.abProgress', { label, message }) }),
     ...testboxHandlers((line) => this.emit('testbox.log', { line }), (t) => this.dropSession(t)),
     ...kernelBuildHandlers({ progress: (p) => this.emit('kernel.buildProgress', p), log: (line) => this.emit('kernel.buildLog', { line }) }),

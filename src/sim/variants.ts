@@ -18,6 +18,8 @@ import {
   type PresetName,
   type ResolvedVariant,
   type VariantOverrides,
+  type ModelRef,
+  modelRefSpec,
 } from '../shared/sim/behaviours';
 
 export type VariantName = PresetName;
@@ -161,6 +163,12 @@ export function resolveVariant(kernel: string, over?: VariantOverrides): KernelV
     ignored,
     notes: over?.notes ?? '',
   };
+}
+
+/** The model a kernel build, a box or an A/B side names: a preset, a release, or a variant definition. */
+export function resolveModelRef(ref: ModelRef): KernelVariant {
+  const s = modelRefSpec(ref);
+  return resolveVariant(s.kernel, s.variant);
 }
 
 /** What a prediction records of its model. */

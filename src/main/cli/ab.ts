@@ -1,3 +1,5 @@
+import type { ModelRef } from '../../shared/sim/behaviours';
+import { modelRefFlag } from './variantFlags';
 import type { CliCommand } from './commands';
 import { UsageError } from './args';
 import { keyValues, PARAM_FLAGS, parseIntFlag } from './specFlags';
@@ -14,7 +16,7 @@ import { abReportHtml } from '../../shared/experiments/report';
  */
 export const abCommand: CliCommand = {
   words: ['ab'],
-  usage: 'numa-lab ab --kernel A --kernel B --workload <name> [--param k=v ...] [--knob k=v ...] [--repeat N] [--variant-a V] [--variant-b V] [--nodes 2] [--mem-per-node 1G] [--cpus-per-node 1] [--json | --format text|json|html]',
+  usage: 'numa-lab ab --kernel A --kernel B --workload <name> [--param k=v ...] [--knob k=v ...] [--repeat N] [--variant-a V|FILE.json] [--variant-b V|FILE.json] [--nodes 2] [--mem-per-node 1G] [--cpus-per-node 1] [--json | --format text|json|html]',
   summary: 'boot two kernels in turn on the same virtual NUMA box, run the same experiment on each, and print both with the model\'s prediction for each (exit 3: either side diverged from its model)',
   flags: [
     { name: 'kernel', type: 'multi', valueName: '6.1|6.12|release|bzImage', help: 'the two kernels, A then B (a bzImage from numa-lab kernel build, a Debian series or release)' },
@@ -46,7 +48,7 @@ export const abCommand: CliCommand = {
       baselineS: parseIntFlag('baseline', flags.baseline, 0, 600, 1),
       cooldownS: parseIntFlag('cooldown', flags.cooldown, 0, 600, 1),
     };
-    const variants: [string | undefined, string | undefined] = [flags['variant-a'], flags['variant-b']].map((v) => (typeof v === 'string' ? v : undefined)) as [string | undefined, string | undefined];
+    const variants: [ModelRef | undefined, ModelRef | undefined] = [modelRefFlag('variant-a', flags['variant-a']), modelRefFlag('variant-b', flags['variant-b'])];
     const lab = labFromFlags(flags);
     try {
       const c = await runAb(

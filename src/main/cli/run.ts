@@ -2,6 +2,7 @@ import type { CliCommand } from './commands';
 import { UsageError } from './args';
 import { keyValues, PARAM_FLAGS, parseIntFlag } from './specFlags';
 import { labFromFlags } from './labFromFlags';
+import { modelFromFlags, VARIANT_FLAGS } from './variantFlags';
 import type { ExperimentOutcome, MeasuredRun } from '../experiments/runExperiment';
 import { shownVerdicts, type CounterVerdict } from '../../shared/experiments/verdict';
 import { PER_RUN_COUNTERS, perRunRows } from '../../shared/experiments/perRun';
@@ -12,13 +13,14 @@ import type { Forecast, ModelInput } from '../../shared/experiments/api';
 /** `numa-lab run`: the lab's main job from a script — measure, predict, compare. Exit 3 = diverged. */
 export const runCommand: CliCommand = {
   words: ['run'],
-  usage: 'numa-lab run <target> --workload <name> [--param k=v ...] [--knob name=value ...] [--repeat N] [--json]',
+  usage: 'numa-lab run <target> --workload <name> [--param k=v ...] [--knob name=value ...] [--kernel V] [--behaviour key=value ...] [--variant FILE.json] [--repeat N] [--json]',
   summary: 'run a workload on a host, forecast it with the simulator before and replay it after, and judge every repetition per counter (exit 3: the kernel and the model disagree)',
   flags: [
     ...PARAM_FLAGS,
     { name: 'repeat', type: 'string', valueName: 'N', help: 'repetitions (default 1)' },
     { name: 'rate', type: 'string', valueName: 'Hz', help: 'sampling rate of /proc/vmstat during the run (default 10)' },
     { name: 'kernel', type: 'string', valueName: 'variant|release', help: "the kernel model to predict with (default: the host's release)" },
+    ...VARIANT_FLAGS,
     { name: 'baseline', type: 'string', valueName: 's', help: 'seconds sampled before the workload (default 1)' },
     { name: 'cooldown', type: 'string', valueName: 's', help: 'seconds sampled after it (default 1)' },
     { name: 'json', type: 'bool', help: 'print {experimentId, verdict, measured, predicted (the replay), forecast, verdicts, repetitions (each with its replay and forecast verdicts)} as JSON' },
@@ -26,6 +28,7 @@ export const runCommand: CliCommand = {
   async run({ positionals, flags, out, err }) {
     if (positionals.length !== 1) throw new UsageError('run needs exactly one <target>, e.g. testbox:numa2 or local');
     if (typeof flags.workload !== 'string') throw new UsageError('--workload is required');
+    const model = modelFromFlags(flags);
     const lab = labFromFlags(flags);
     const stop = new AbortController();
     const onSig = () => {
@@ -42,7 +45,8 @@ export const runCommand: CliCommand = {
           knobs: keyValues('knob', flags.knob),
           repeat: parseIntFlag('repeat', flags.repeat, 1, 50, 1),
           rateHz: parseIntFlag('rate', flags.rate, 1, 50, 10),
-          kernel: typeof flags.kernel === 'string' ? flags.kernel : undefined,
+          kernel: model.kernel,
+          ...(model.variant ? { variant: model.variant } : {}),
           baselineS: parseIntFlag('baseline', flags.baseline, 0, 600, 1),
           cooldownS: parseIntFlag('cooldown', flags.cooldown, 0, 600, 1),
         },
@@ -104,6 +108,7 @@ export function runJson(o: ExperimentOutcome) {
     reason: o.judgement?.reason ?? null,
     counts: o.judgement?.counts ?? {},
     warnings: o.warnings ?? [],
+    model: o.model ?? null,
     measured: meanShape(o.measured, o.measured[0]!),
     predicted: p && { kernel: p.variant.name, workload: p.workload, params: p.params, phases: p.phases, deltas: p.deltas, events: p.events, movePages: p.movePages, bug: p.bug },
     forecast: f && { kernel: f.kernel, inputs: f.inputs, phases: f.phases, deltas: f.deltas, ranges: f.ranges, uncertain: f.uncertain, bug: f.bug, movePages: f.movePages, verdict: f.judgement?.verdict ?? null, reason: f.judgement?.reason ?? null, asForecast: f.asForecast ?? null, verdicts: f.verdicts ?? [] },
@@ -179,7 +184,8 @@ export function formatRunText(id: number, o: ExperimentOutcome): string {
   const m0 = o.measured[0];
   const lines = [
     `experiment ${id}: ${o.spec.workload} ${Object.entries(o.spec.params).map(([k, v]) => `${k}=${v}`).join(' ')} on ${o.spec.target} (${m0?.kernel ?? '?'})`,
-    o.predicted ? `model: ${o.predicted.variant.name} — ${o.predicted.variant.title}` : o.forecast ? `model: ${o.forecast.kernel}` : 'model: none (a custom command is measured, not simulated)',
+    o.model ? `model: ${o.model.name} — ${o.model.title}` : o.predicted ? `model: ${o.predicted.variant.name} — ${o.predicted.variant.title}` : o.forecast ? `model: ${o.forecast.kernel}` : 'model: none (a custom command is measured, not simulated)',
+    ...(o.model && Object.keys(o.model.overrides).length ? [`behaviours over ${o.model.base}: ${Object.entries(o.model.overrides).map(([k, v]) => `${k}=${v}`).join(' ')}`] : []),
     `knobs: ${Object.entries(o.spec.knobs).filter(([k]) => !k.startsWith('sim.')).map(([k, v]) => `${k}=${v}`).join(' ') || '(the host\'s own)'}`,
     `repetitions: ${o.measured.map((m) => `${m.status}${m.runId ? ` (run ${m.runId})` : ''}`).join(', ')}`,
   ];

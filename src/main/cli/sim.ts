@@ -5,14 +5,18 @@ import { predictWithUncertainty, type UncertainPrediction } from '../experiments
 import { VARIANT_NAMES, variantForKernelRelease, type SimResult, type SimSpec } from '../../sim';
 import { parseWorkloadParams, WORKLOAD_NAMES } from '../../shared/workloads';
 import { formatDeltaTable } from './deltaTable';
+import { modelFromFlags, VARIANT_FLAGS } from './variantFlags';
+import { behaviourCatalogue, formatBehaviourCatalogue } from './behaviourCatalogue';
 
 /** `numa-lab sim`: a prediction with no host at all. */
 export const simCommand: CliCommand = {
   words: ['sim'],
-  usage: 'numa-lab sim --kernel <variant|release> --workload <name> [--param k=v ...] [--knob k=v ...] [--nodes N] [--json]',
+  usage: 'numa-lab sim --kernel <variant|release> [--behaviour key=value ...] | --variant FILE.json --workload <name> [--param k=v ...] [--knob k=v ...] [--nodes N] [--json]\n       numa-lab sim --behaviours [--json]',
   summary: "predict a workload's /proc/vmstat deltas with the simulator of the kernel's migration code",
   flags: [
     { name: 'kernel', type: 'string', valueName: 'variant|release', help: `a variant (${VARIANT_NAMES.join(', ')}) or a uname -r release such as 6.12.117+deb13-amd64` },
+    ...VARIANT_FLAGS,
+    { name: 'behaviours', type: 'bool', help: "list every behaviour switch: its values, each preset's value and the source it follows" },
     ...PARAM_FLAGS,
     { name: 'nodes', type: 'string', valueName: 'N', help: 'NUMA nodes (default 2)' },
     { name: 'cpus-per-node', type: 'string', valueName: 'N', help: 'CPUs per node (default 1)' },
@@ -23,6 +27,10 @@ export const simCommand: CliCommand = {
   ],
   async run({ flags, positionals, out }) {
     if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+    if (flags.behaviours) {
+      out(flags.json ? JSON.stringify(behaviourCatalogue(), null, 2) : formatBehaviourCatalogue());
+      return 0;
+    }
     const spec = simSpecFromFlags(flags);
     // What a run would measure (CPU clocks, sweep speed) is unknown here: the prediction comes
     // with the range it takes over those inputs, not one side of a knife edge.
@@ -33,8 +41,8 @@ export const simCommand: CliCommand = {
 };
 
 export function simSpecFromFlags(flags: Record<string, unknown>): SimSpec {
-  const kernel = flags.kernel;
-  if (typeof kernel !== 'string') throw new UsageError(`--kernel is required: a variant (${VARIANT_NAMES.join(', ')}) or a kernel release`);
+  const { kernel, variant } = modelFromFlags(flags);
+  if (typeof kernel !== 'string') throw new UsageError(`--kernel is required: a variant (${VARIANT_NAMES.join(', ')}) or a kernel release; or --variant FILE.json`);
   try {
     variantForKernelRelease(kernel);
   } catch (e) {
@@ -56,6 +64,7 @@ export function simSpecFromFlags(flags: Record<string, unknown>): SimSpec {
   const mem = typeof flags['mem-per-node'] === 'string' ? parseMiB('mem-per-node', flags['mem-per-node']) : 1024;
   return {
     kernel,
+    ...(variant ? { variant } : {}),
     workload,
     params,
     knobs: keyValues('knob', flags.knob),
@@ -86,6 +95,10 @@ export function simJson(r: SimResult, u?: UncertainPrediction) {
 
 export function formatSimText(r: SimResult, withTrace: boolean, u?: UncertainPrediction): string {
   const lines = [`prediction: ${r.workload} ${Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ')}`, `kernel model: ${r.variant.name} — ${r.variant.title}`];
+  const changed = Object.entries(r.variant.overrides);
+  if (changed.length) lines.push(`behaviours over ${r.variant.base}: ${changed.map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  for (const note of r.variant.ignored) lines.push(`ignored: ${note}`);
+  if (r.variant.notes) lines.push(`notes: ${r.variant.notes}`);
   if (r.bug) lines.push('', `PREDICTED BUG: ${r.bug.message}`, `  ${r.bug.condition} in ${r.bug.function} (${r.bug.where}) at ${r.bug.t.toFixed(3)} s`);
   for (const a of u?.assumed ?? []) lines.push(`assumed: ${a.knob}=${a.nominal}${a.lo !== a.hi ? ` (over ${a.lo}..${a.hi})` : ''} — ${a.detail}`);
   for (const x of u?.uncertain ?? []) lines.push(`uncertain: ${x}`);

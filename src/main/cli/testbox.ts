@@ -1,3 +1,4 @@
+import { modelRefFlag } from './variantFlags';
 import type { CliCommand, CliContext } from './commands';
 import { UsageError, type FlagSpec } from './args';
 import { parseIntFlag } from './specFlags';
@@ -35,7 +36,7 @@ export function topologyFromFlags(flags: CliContext['flags']): { nodes: number; 
 /** `numa-lab testbox up`: a real Debian kernel with N NUMA nodes in QEMU, as host testbox:<name>. */
 export const testboxUpCommand: CliCommand = {
   words: ['testbox', 'up'],
-  usage: 'numa-lab testbox up --kernel 6.1|6.12|<release>|<bzImage> [--variant V] [--nodes 2] [--mem-per-node 1G] [--cpus-per-node 1] [--name N] [--json]',
+  usage: 'numa-lab testbox up --kernel 6.1|6.12|<release>|<bzImage> [--variant V|FILE.json] [--nodes 2] [--mem-per-node 1G] [--cpus-per-node 1] [--name N] [--json]',
   summary: "boot a virtual NUMA box (QEMU, Debian's kernel packages, busybox) and print its host target testbox:<name>",
   flags: [
     { name: 'kernel', type: 'string', valueName: '6.1|6.12|release|path', help: "Debian's 6.1 (bookworm) or 6.12 (trixie), an exact release, or any x86 bzImage (numa-lab kernel build makes one)" },
@@ -53,7 +54,7 @@ export const testboxUpCommand: CliCommand = {
         kernel: flags.kernel,
         ...topology,
         name: nameFlag(flags.name),
-        variant: typeof flags.variant === 'string' ? flags.variant : undefined,
+        variant: modelRefFlag('variant', flags.variant),
         log: (l) => err(`testbox: ${l}`),
       });
       if (!flags.json) err(`testbox: ${box.target}: kernel ${box.release}, model ${box.variant} (${box.variantSource === 'flag' ? '--variant' : box.variantSource === 'build' ? 'declared by its kernel build' : 'from the release'})${box.variantCoverage ? `: ${box.variantCoverage}` : ', verified on this release'}`);

@@ -38,7 +38,7 @@ export async function runAb(deps: AbDeps, req: AbRequest, progress: (label: 'A' 
       const row = await done;
       if (!row.outcome) throw new LabApiError(`kernel ${label} (${kernel}): experiment ${experimentId} ${row.status}: ${row.error ?? 'no result'}`, row.errorCode ?? 'failed');
       const outcome: ExperimentOutcome = row.outcome;
-      sides.push({ label, kernel, release: box.release, model: variantForKernelRelease(outcome.spec.kernel).name, target: box.target, experimentId, outcome });
+      sides.push({ label, kernel, release: box.release, model: outcome.model?.name ?? variantForKernelRelease(outcome.spec.kernel).name, target: box.target, experimentId, outcome });
     } finally {
       await deps.dropSession(box.target);
       await testboxDown(name).catch(() => undefined);

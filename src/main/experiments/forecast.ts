@@ -3,6 +3,7 @@ import { predictedRanges } from '../../shared/experiments/scanBoundary';
 import { counterClass } from '../../shared/experiments/verdict';
 import type { SimResult, SimSpec } from '../../sim';
 import { normalizeWorkloadParams } from '../../shared/workloads';
+import { resolveVariant } from '../../sim/variants';
 import { forecastAssumptions, forecastKnobSets, type AssumedInput } from '../../sim/uncertainty';
 import { runSims, type RunSimOptions } from '../sim/runSim';
 import { hostKnobInputs, userModelInputs } from './modelInputs';
@@ -26,7 +27,7 @@ export interface UncertainPrediction {
  */
 export async function predictWithUncertainty(spec: SimSpec, nrCpus: number, opts: RunSimOptions = {}): Promise<UncertainPrediction> {
   const given = Object.fromEntries(Object.entries(spec.knobs ?? {}).filter(([k]) => k.startsWith('sim.')));
-  const assumed = forecastAssumptions(spec.workload, normalizeWorkloadParams(spec.workload, spec.params ?? {}), spec.kernel, given, nrCpus);
+  const assumed = forecastAssumptions(spec.workload, normalizeWorkloadParams(spec.workload, spec.params ?? {}), resolveVariant(spec.kernel, spec.variant), given, nrCpus);
   const sets = forecastKnobSets(assumed, spec.workload);
   const results = await runSims(sets.map((k) => ({ ...spec, knobs: { ...spec.knobs, ...k } })), opts);
   const ranges = rangesOf(results);
@@ -47,7 +48,7 @@ export async function predictWithUncertainty(spec: SimSpec, nrCpus: number, opts
  * will set) and the kernel, before the workload starts, with its stated uncertainty.
  */
 export async function forecastExperiment(plan: ExperimentPlan, knobValues: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<Forecast> {
-  const spec: SimSpec = { topology: plan.topology, knobs: { ...knobValues, ...plan.hostKnobs, ...plan.modelKnobs }, workload: plan.workload.name, params: plan.params, kernel: plan.modelKernel };
+  const spec: SimSpec = { topology: plan.topology, knobs: { ...knobValues, ...plan.hostKnobs, ...plan.modelKnobs }, workload: plan.workload.name, params: plan.params, ...plan.modelSpec };
   const u = await predictWithUncertainty(spec, plan.nrCpus, { signal });
   const inputs: ModelInput[] = [
     ...hostKnobInputs(plan, { ...knobValues, ...plan.hostKnobs }, 'read from the host before the run'),

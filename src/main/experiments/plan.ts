@@ -5,7 +5,8 @@ import { minNodes, parseWorkloadParams, WORKLOADS, type WorkloadParams, type Wor
 import { LabApiError } from '../../shared/api/labApi';
 import type { SimSpec } from '../../sim';
 import { isModelKnob, MODEL_KNOBS, normalizeKnobs } from '../../sim/knobs';
-import { releaseCoverage, variantForKernelRelease } from '../../sim/variants';
+import { releaseCoverage, resolveVariant, variantForKernelRelease, type KernelVariant } from '../../sim/variants';
+import type { VariantOverrides } from '../../shared/sim/behaviours';
 
 /**
  * What one experiment will do, decided before anything is written to the host: the workload and
@@ -27,6 +28,10 @@ export interface ExperimentPlan {
   modelKnobs: Record<string, string>;
   /** The kernel the model predicts (a release or a variant name). */
   modelKernel: string;
+  /** The SimSpec fields of the model: its kernel and the behaviour switches over it. */
+  modelSpec: { kernel: string; variant?: VariantOverrides };
+  /** The model's variant; none for a custom command (measured, never simulated). */
+  model?: KernelVariant;
   /** Set when a knob the user gave turns the workload's mechanism off: why there is nothing to compare. */
   mechanismOff?: string;
   warnings: string[];
@@ -57,10 +62,20 @@ export function planExperiment(req: ExperimentRequest, facts: HostFacts, current
     }
   }
   const modelKernel = req.kernel ?? facts.kernelRelease;
+  const modelSpec = { kernel: modelKernel, ...(req.variant ? { variant: req.variant } : {}) };
+  let model: KernelVariant | undefined;
   // What the model cannot cover (a custom command is not modelled at all).
   if (workload.simulated) {
+    try {
+      model = resolveVariant(modelKernel, req.variant);
+    } catch (e) {
+      throw new LabApiError(e instanceof Error ? e.message : String(e), 'bad-request');
+    }
     const coverage = releaseCoverage(modelKernel);
     if (coverage) warnings.push(`model ${coverage}`);
+    const changed = Object.keys(model.overrides).length && model.name !== variantForKernelRelease(modelKernel).name;
+    if (changed) warnings.push(`model ${model.name}: behaviour switches over ${model.base} (${Object.entries(model.overrides).map(([k, v]) => `${k}=${v}`).join(' ')}) not verified on a running kernel unless this host runs such a kernel`);
+    for (const note of model.ignored) warnings.push(`model: ${note}`);
     if (req.kernel && variantForKernelRelease(req.kernel).name !== variantForKernelRelease(facts.kernelRelease).name) {
       warnings.push(`the model (${variantForKernelRelease(req.kernel).name}) is not the host's kernel (${facts.kernelRelease} → ${variantForKernelRelease(facts.kernelRelease).name}): the run asks whether the host behaves like that model`);
     }
@@ -77,6 +92,8 @@ export function planExperiment(req: ExperimentRequest, facts: HostFacts, current
     knobInputs,
     modelKnobs,
     modelKernel,
+    modelSpec,
+    ...(model ? { model } : {}),
     ...(mechanismOff ? { mechanismOff } : {}),
     warnings,
   };

@@ -36,7 +36,7 @@ export async function replayExperiment(
   const notGiven = (inputs: ModelInput[]) => inputs.filter((i) => !(i.knob in plan.req.knobs));
   const calibrate = (runs: ReadonlyArray<{ run: MeasuredRun }>, of: string) => notGiven(calibrationInputs(workload.name, params, runs.map((r) => r.run.result), nrCpus, of));
   const knobsOf = (cal: ModelInput[]) => ({ ...knobValues, ...plan.hostKnobs, ...plan.modelKnobs, ...Object.fromEntries(cal.map((i) => [i.knob, i.value])) });
-  const spec = (knobs: Record<string, string>): SimSpec => ({ topology: plan.topology, knobs, workload: workload.name, params, kernel: plan.modelKernel });
+  const spec = (knobs: Record<string, string>): SimSpec => ({ topology: plan.topology, knobs, workload: workload.name, params, ...plan.modelSpec });
 
   const meanCal = calibrate(completed, completed.length === 1 ? `repetition ${completed[0]!.repetition}` : `the mean of ${completed.length} repetitions`);
   const perRun = completed.map((c) => {

@@ -11,6 +11,8 @@ import { forecastExperiment } from './forecast';
 import { runRepetition, type HostCrash } from './repetition';
 import { replayExperiment, type ExperimentReplay } from './replay';
 import { judgeOutcome } from './judgeOutcome';
+import { describeVariant } from '../../sim/variants';
+import type { VariantOverrides } from '../../shared/sim/behaviours';
 
 export { checkRunnable } from './plan';
 export type { ExperimentOutcome, ExperimentProgress, ExperimentRequest, MeasuredRun } from '../../shared/experiments/api';
@@ -23,10 +25,18 @@ export interface ExperimentDeps {
   /** The kernel crash a host's console reported, if any (waits a moment after a lost channel). */
   crashOf?: (target: string) => Promise<HostCrash | undefined>;
   /** The model a host declares (a box booted with --variant, or a kernel build that declared one), used when the request names none. */
-  modelOf?: (target: string) => { variant: string; why: string } | undefined;
+  modelOf?: (target: string) => DeclaredModel | undefined;
   /** Boots a crashed host again and opens a session to it (undefined: it cannot be; the experiment stops at the crash). */
   restartHost?: (target: string) => Promise<HostSession | undefined>;
   log?: (line: string) => void;
+}
+
+/** The model a host was declared to follow (a box booted with a build's or the user's variant). */
+export interface DeclaredModel {
+  name: string;
+  kernel: string;
+  variant?: VariantOverrides;
+  why: string;
 }
 
 export interface ExperimentRunOptions {
@@ -43,8 +53,8 @@ export interface ExperimentRunOptions {
  * replay, and against the forecast).
  */
 export async function runExperiment(deps: ExperimentDeps, asked: ExperimentRequest, opts: ExperimentRunOptions = {}): Promise<ExperimentOutcome> {
-  const declared = asked.kernel ? undefined : deps.modelOf?.(asked.target);
-  const req: ExperimentRequest = declared ? { ...asked, kernel: declared.variant } : asked;
+  const declared = asked.kernel || asked.variant ? undefined : deps.modelOf?.(asked.target);
+  const req: ExperimentRequest = declared ? { ...asked, kernel: declared.kernel, ...(declared.variant ? { variant: declared.variant } : {}) } : asked;
   const log = deps.log ?? (() => {});
   const progress = (repetition: number, phase: ExperimentProgress['phase'], message: string) => {
     opts.onProgress?.({ repetition, of: req.repeat, phase, message });
@@ -55,13 +65,13 @@ export async function runExperiment(deps: ExperimentDeps, asked: ExperimentReque
   let session = await deps.session(req.target);
   const before = knobValues(await deps.knobs.list(req.target));
   const plan = planExperiment(req, facts, before);
-  if (declared) plan.warnings.unshift(`model ${declared.variant}: ${declared.why} (run --kernel names another)`);
+  if (declared) plan.warnings.unshift(`model ${declared.name}: ${declared.why} (run --kernel or --variant names another)`);
   for (const w of plan.warnings) progress(1, 'prepare', `warning: ${w}`);
   let argv = await workloadArgv(plan, session, log);
 
   let forecast: Forecast | null = null;
   if (plan.workload.simulated) {
-    progress(1, 'forecast', `forecasting with the model of ${plan.modelKernel}, before the run`);
+    progress(1, 'forecast', `forecasting with the model ${plan.model?.name ?? plan.modelKernel}, before the run`);
     forecast = await forecastExperiment(plan, before, opts.signal);
     opts.onForecast?.(forecast);
   }
@@ -92,14 +102,15 @@ export async function runExperiment(deps: ExperimentDeps, asked: ExperimentReque
   const completed = measured.map((run, i) => ({ repetition: i + 1, run })).filter((c) => c.run.status === 'completed');
   let replay: ExperimentReplay | null = null;
   if (plan.workload.simulated && completed.length) {
-    progress(req.repeat, 'simulate', `replaying ${completed.length} repetition${completed.length === 1 ? '' : 's'} with the model of ${plan.modelKernel}`);
+    progress(req.repeat, 'simulate', `replaying ${completed.length} repetition${completed.length === 1 ? '' : 's'} with the model ${plan.model?.name ?? plan.modelKernel}`);
     replay = await replayExperiment(plan, during, completed, opts.signal);
   }
 
   const judged = judgeOutcome(plan, measured, forecast, replay);
   progress(req.repeat, 'done', `${judged.judgement?.verdict}: ${judged.judgement?.reason}`);
   return {
-    spec: { target: session.target, workload: req.workload, params: plan.params, knobs: replay?.knobs ?? { ...req.knobs, ...plan.hostKnobs }, kernel: plan.modelKernel, topology: plan.topology },
+    spec: { target: session.target, workload: req.workload, params: plan.params, knobs: replay?.knobs ?? { ...req.knobs, ...plan.hostKnobs }, ...plan.modelSpec, topology: plan.topology },
+    ...(plan.model ? { model: describeVariant(plan.model) } : {}),
     measured,
     predicted: replay?.predicted ?? null,
     verdicts: judged.verdicts,

@@ -7,7 +7,8 @@ import { readBzImageRelease } from '../testbox/bzImage';
 import { builtKernelImage, type BuiltKernel } from './builtKernel';
 import { cacheDir } from '../testbox/paths';
 import { run } from '../testbox/run';
-import { variantForKernelRelease } from '../../sim/variants';
+import { resolveModelRef } from '../../sim/variants';
+import type { ModelRef } from '../../shared/sim/behaviours';
 import { checkFragmentFile, configure, labFragmentPath } from './config';
 import { KernelBuildError } from './errors';
 import { applyPatches, filesTouched, ownCopy } from './patches';
@@ -24,7 +25,7 @@ export interface KernelBuildRequest {
   /** Merged over the lab's fragment. */
   configFragment?: string;
   /** The model variant this kernel is meant to behave like (recorded; `testbox up` uses it). */
-  variant?: string;
+  variant?: ModelRef;
   log?: (line: string) => void;
   onProgress?: (p: BuildProgress) => void;
   /** Rebuild even when the same inputs were built before. */
@@ -80,7 +81,7 @@ export async function buildKernel(req: KernelBuildRequest, cache = cacheDir()): 
   if (fragment) checkFragmentFile(fragment);
   if (req.variant !== undefined) {
     try {
-      variantForKernelRelease(req.variant);
+      resolveModelRef(req.variant);
     } catch (e) {
       throw new KernelBuildError(`--variant: ${(e as Error).message}`, 'bad-config');
     }
@@ -98,7 +99,7 @@ export async function buildKernel(req: KernelBuildRequest, cache = cacheDir()): 
     const hit = JSON.parse(readFileSync(join(resultDir, 'build.json'), 'utf8')) as BuiltKernel;
     log(`cached: ${source.describe}${patches.length ? ` + ${patches.length} patch${patches.length === 1 ? '' : 'es'}` : ''} was built before (${hit.release}, ${hit.builtAt})`);
     // A --variant given now is what the kernel is declared to follow from now on (testbox up reads build.json).
-    if (req.variant !== undefined && req.variant !== hit.variant) writeFileSync(join(resultDir, 'build.json'), JSON.stringify({ ...hit, variant: req.variant }, null, 2));
+    if (req.variant !== undefined && JSON.stringify(req.variant) !== JSON.stringify(hit.variant)) writeFileSync(join(resultDir, 'build.json'), JSON.stringify({ ...hit, variant: req.variant }, null, 2));
     // The key is the content: the same patches may sit at other paths now (another checkout). Say this request's.
     return { ...hit, patches: patchInfo, configFragment: fragmentInfo, variant: req.variant ?? hit.variant, cached: true, buildMs: Date.now() - t0 };
   }

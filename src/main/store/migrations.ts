@@ -159,4 +159,16 @@ export const migrations: Migration[] = [
       ALTER TABLE experiments ADD COLUMN verdict TEXT;
       ALTER TABLE experiments ADD COLUMN error_code TEXT;`,
   },
+  {
+    version: 7,
+    name: 'saved model variants',
+    // A variant the user named in the Simulator: a base preset and behaviour switches over it
+    // (the patch under test), as the JSON of shared/sim/behaviours.ts VariantDefinitionSchema.
+    sql: `
+      CREATE TABLE model_variants (
+        name TEXT PRIMARY KEY,
+        saved_at TEXT NOT NULL,
+        definition_json TEXT NOT NULL
+      );`,
+  },
 ];

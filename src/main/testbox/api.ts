@@ -13,7 +13,8 @@ import { checkPrereqs } from './prereqs';
 import { ALL_PORTS, consoleLogPath, pidPath, PORTS, qemuArgs, qmpPath, socketPath } from './qemuArgs';
 import { qmpCommand } from './qmp';
 import { run } from './run';
-import { releaseCoverage, variantForKernelRelease } from '../../sim/variants';
+import { releaseCoverage, resolveModelRef } from '../../sim/variants';
+import type { ModelRef, VariantDefinition } from '../../shared/sim/behaviours';
 
 export interface TestboxUpOptions {
   /** 6.1, 6.12, an exact Debian release, or a path to a bzImage. */
@@ -28,7 +29,7 @@ export interface TestboxUpOptions {
   /** Time allowed from starting QEMU to a shell answering; default 90 s (TCG on a busy machine). */
   bootTimeoutMs?: number;
   /** The model variant to predict with; default: the one a `kernel build --variant` recorded, else the one of the release. */
-  variant?: string;
+  variant?: ModelRef;
   /** Progress, one line per step. */
   log?: Log;
 }
@@ -72,7 +73,7 @@ export async function testboxUp(opts: TestboxUpOptions): Promise<TestboxDescript
 
   if (opts.variant !== undefined) {
     try {
-      variantForKernelRelease(opts.variant);
+      resolveModelRef(opts.variant);
     } catch (e) {
       throw new TestboxError(`--variant: ${(e as Error).message}`, 'bad-spec');
     }
@@ -116,6 +117,7 @@ export async function testboxUp(opts: TestboxUpOptions): Promise<TestboxDescript
     startedAt: new Date(t0).toISOString(),
     bootMs,
     variant: model.variant,
+    ...(model.definition ? { variantDefinition: model.definition } : {}),
     variantSource: model.source,
     ...(model.coverage ? { variantCoverage: model.coverage } : {}),
     ...(kernel.built ? { built: { source: kernel.built.source, patches: kernel.built.patches.map((p) => p.file), key: kernel.built.key } } : {}),
@@ -130,13 +132,20 @@ export async function testboxUp(opts: TestboxUpOptions): Promise<TestboxDescript
  * The model variant of a box: `--variant` if given, else the one its `kernel build --variant`
  * recorded, else the release's; with what the model was never checked on for that release.
  */
-export function chooseVariant(release: string, flag?: string, built?: string): { variant: string; source: 'release' | 'build' | 'flag'; why: string; coverage?: string } {
+export function chooseVariant(
+  release: string,
+  flag?: ModelRef,
+  built?: ModelRef,
+): { variant: string; definition?: VariantDefinition; source: 'release' | 'build' | 'flag'; why: string; coverage?: string } {
   const source = flag ? 'flag' : built ? 'build' : 'release';
-  const variant = variantForKernelRelease(flag ?? built ?? release).name;
+  const ref = flag ?? built ?? release;
+  const model = resolveModelRef(ref);
+  const variant = model.name;
   const why = source === 'flag' ? '--variant' : source === 'build' ? 'the variant its kernel build declared' : `from the release ${release}`;
   // A declared variant is a claim about a patched tree: whether the release was verified says nothing about it.
-  const coverage = source === 'release' ? releaseCoverage(release) : releaseCoverage(variant) ?? `${release} booted with the model ${variant} (declared, not derived from the release)`;
-  return { variant, source, why, ...(coverage ? { coverage } : {}) };
+  const declared = typeof ref === 'string' ? releaseCoverage(variant) : `switches over ${model.base} (${Object.entries(model.overrides).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}): not verified on a running kernel`;
+  const coverage = source === 'release' ? releaseCoverage(release) : declared ?? `${release} booted with the model ${variant} (declared, not derived from the release)`;
+  return { variant, ...(typeof ref === 'object' ? { definition: ref } : {}), source, why, ...(coverage ? { coverage } : {}) };
 }
 
 /**

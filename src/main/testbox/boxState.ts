@@ -1,3 +1,4 @@
+import type { VariantDefinition } from '../../shared/sim/behaviours';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { boxDir, stateDir } from './paths';
@@ -32,6 +33,8 @@ export interface TestboxDescriptor {
    * release was verified).
    */
   variant: string;
+  /** When the model is a variant (a preset and switches): its definition. */
+  variantDefinition?: VariantDefinition;
   variantSource: 'release' | 'build' | 'flag';
   variantCoverage?: string;
   /** For a kernel `numa-lab kernel build` made: its source and patches. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ExperimentResultSchema, MovePagesSummarySchema } from '../experiment';
 import { BUILD_KEY, DEBIAN_RELEASE, DEBIAN_SUITES } from '../testbox/kernels';
 import { SimResultSchema } from '../sim/api';
+import { ModelRefSchema, ResolvedVariantSchema, VariantOverridesSchema } from '../sim/behaviours';
 
 /** LabApi for experiments: run a workload on a host beside its prediction, and compare runs. */
 const Name = z.string().regex(/^[a-z][a-z0-9_.\-/]{0,95}$/i, 'a name of letters, digits, "_", ".", "-" or "/"');
@@ -16,6 +17,8 @@ export const ExperimentRequestSchema = z
     repeat: z.number().int().min(1).max(50).default(1),
     rateHz: z.number().min(1).max(50).default(10),
     kernel: z.string().min(1).max(128).optional(),
+    /** Behaviour switches over the model's kernel, with a name for the set (the patch under test). */
+    variant: VariantOverridesSchema.optional(),
     baselineS: z.number().min(0).max(600).default(1),
     cooldownS: z.number().min(0).max(600).default(1),
   })
@@ -217,8 +220,11 @@ export const ExperimentOutcomeSchema = z.object({
     /** The knobs the run used (the user's, and those the workload needs) with the calibration the model was given. */
     knobs: z.record(z.string(), z.string()),
     kernel: z.string(),
+    variant: VariantOverridesSchema.optional(),
     topology: z.object({ nodes: z.array(z.object({ id: z.number(), cpus: z.array(z.number()), memMiB: z.number() })) }),
   }),
+  /** The model the forecast and the replays used: its base preset, every switch, what was changed. */
+  model: ResolvedVariantSchema.optional(),
   measured: z.array(MeasuredRunSchema),
   /** The replay given the mean of the repetitions' measurements; null for `custom` (measured, never simulated). */
   predicted: SimResultSchema.nullable(),
@@ -319,7 +325,7 @@ export const AbRequestSchema = z
   .object({
     kernels: z.tuple([BoxKernelSchema, BoxKernelSchema]),
     /** Each side's model; default: its build's declared variant, else its release's. */
-    variants: z.tuple([z.string().max(32).optional(), z.string().max(32).optional()]).default([undefined, undefined]),
+    variants: z.tuple([ModelRefSchema.optional(), ModelRefSchema.optional()]).default([undefined, undefined]),
     nodes: z.number().int().min(1).max(16).default(2),
     cpusPerNode: z.number().int().min(1).max(16).default(1),
     memPerNodeMiB: z.number().int().min(128).max(1 << 20).default(1024),

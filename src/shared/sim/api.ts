@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ExperimentResultSchema } from '../experiment';
+import { PresetNameSchema, ResolvedVariantSchema, VariantDefinitionSchema, VariantOverridesSchema } from './behaviours';
 
 /** LabApi for the simulator: a prediction needs no host, so the Simulator view works offline. */
 export const SimSpecSchema = z
@@ -21,6 +22,7 @@ export const SimSpecSchema = z
     workload: z.string().max(32),
     params: z.record(z.string().max(32), z.union([z.string().max(256), z.number(), z.boolean()])).optional(),
     kernel: z.string().min(1).max(128),
+    variant: VariantOverridesSchema.optional(),
   })
   .strict();
 
@@ -28,7 +30,8 @@ const RequestId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'a request id of lowerca
 
 export const SimResultSchema = ExperimentResultSchema.extend({
   requestedKernel: z.string(),
-  variant: z.object({ name: z.string(), title: z.string(), follows: z.array(z.string()) }),
+  // Predictions stored before the switches existed have only name, title and follows.
+  variant: ResolvedVariantSchema.partial().required({ name: true, title: true, follows: true }),
   trace: z.array(z.record(z.string(), z.unknown())),
   series: z.unknown().nullable(),
   bug: z.object({ message: z.string(), where: z.string(), condition: z.string(), function: z.string(), t: z.number() }).nullable(),
@@ -36,10 +39,15 @@ export const SimResultSchema = ExperimentResultSchema.extend({
 });
 
 export const simMethods = {
+  /** The presets, each with its whole switch set. */
   'sim.variants': {
     params: z.object({}).strict(),
-    result: z.array(z.object({ name: z.string(), title: z.string(), follows: z.array(z.string()) })),
+    result: z.array(z.object({ name: PresetNameSchema, title: z.string(), follows: z.array(z.string()), behaviours: z.record(z.string(), z.string()) })),
   },
+  /** Variants saved in the store (a base preset and switches over it: the patch under test). */
+  'sim.savedVariants': { params: z.object({}).strict(), result: z.array(VariantDefinitionSchema) },
+  'sim.saveVariant': { params: z.object({ variant: VariantDefinitionSchema }).strict(), result: VariantDefinitionSchema },
+  'sim.deleteVariant': { params: z.object({ name: VariantDefinitionSchema.shape.name }).strict(), result: z.object({ deleted: z.boolean() }) },
   'sim.run': {
     params: z.object({ requestId: RequestId, spec: SimSpecSchema, sampleTimes: z.array(z.number().min(0)).max(100000).optional() }).strict(),
     result: SimResultSchema,

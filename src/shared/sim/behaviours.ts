@@ -314,3 +314,16 @@ export function ignoredSwitches(b: Behaviours, set: BehaviourOverrides): string[
     (r) => `${r.key}=${b[r.key]} has no effect with ${r.when}=${b[r.when]}: ${r.why}`,
   );
 }
+
+/**
+ * A model as a kernel build, a box or an A/B side names it: a preset or release string, or a
+ * whole variant definition (a patch under test described as switches).
+ */
+export const ModelRefSchema = z.union([z.string().min(1).max(128), VariantDefinitionSchema]);
+export type ModelRef = z.output<typeof ModelRefSchema>;
+
+/** The SimSpec fields of a model reference: its kernel (base) and the switches over it. */
+export function modelRefSpec(ref: ModelRef): { kernel: string; variant?: VariantOverrides } {
+  if (typeof ref === 'string') return { kernel: ref };
+  return { kernel: ref.base, variant: { name: ref.name, behaviours: ref.behaviours, notes: ref.notes } };
+}

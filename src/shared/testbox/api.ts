@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BoxKernelSchema } from '../experiments/api';
+import { ModelRefSchema } from '../sim/behaviours';
 
 /** LabApi for virtual NUMA boxes (QEMU guests with Debian kernels), the UI's "boot a box" dialog. */
 const Name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a box name: lowercase letters, digits and "-"');
@@ -32,8 +33,8 @@ export const BuiltKernelSchema = z.object({
   source: z.string(),
   patches: z.array(z.object({ file: z.string(), sha256: z.string() })),
   configFragment: z.object({ file: z.string(), sha256: z.string() }).nullable(),
-  /** The model variant the build was declared to follow, if any. */
-  variant: z.string().nullable(),
+  /** The model the build was declared to follow, if any: a preset, or a variant (a preset and switches). */
+  variant: ModelRefSchema.nullable(),
   /** sha256 of the source, patches and fragments: the cache key, and `--kernel build:<key>`. */
   key: z.string(),
   builtAt: z.string(),
@@ -51,7 +52,7 @@ export const KernelBuildRequestSchema = z
     source: z.union([z.enum(['debian:6.12', 'debian:6.1']), AbsPath]),
     patches: z.array(AbsPath).max(32).default([]),
     configFragment: AbsPath.optional(),
-    variant: z.string().max(32).optional(),
+    variant: ModelRefSchema.optional(),
     force: z.boolean().default(false),
   })
   .strict();
@@ -66,7 +67,7 @@ export const testboxMethods = {
       .object({
         kernel: BoxKernelSchema,
         /** The model to predict its runs with (default: the build's declared variant, else the release's). */
-        variant: z.string().max(32).optional(),
+        variant: ModelRefSchema.optional(),
         nodes: z.number().int().min(1).max(16),
         memPerNodeMiB: z.number().int().min(128).max(1 << 20),
         cpusPerNode: z.number().int().min(1).max(16),
