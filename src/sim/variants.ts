@@ -143,7 +143,8 @@ export function resolveVariant(kernel: string, over?: VariantOverrides): KernelV
   if (refused) throw new Error(refused);
   const changed: BehaviourOverrides = Object.fromEntries(BEHAVIOUR_KEYS.filter((k) => behaviours[k] !== v.behaviours[k]).map((k) => [k, behaviours[k]]));
   const words = overrideWords(changed);
-  const ignored = ignoredSwitches(behaviours, set);
+  // A switch set to the value the kernel has anyway changes nothing, and is not worth a note.
+  const ignored = ignoredSwitches(behaviours, changed);
   if (!words.length && !over?.name && !over?.notes && !ignored.length) return v;
   return {
     name: over?.name ?? (words.length ? `${v.name} with ${words.join(' ')}` : v.name),
