@@ -18,7 +18,7 @@ const arbSpec = fc.record({
 });
 
 function predict(kernel: string, s: { workload: string; thps: number; unmap: number; thp: number }, behaviours?: BehaviourOverrides) {
-  const params = s.workload === 'numa-touch' ? { thps: s.thps, unmap: s.unmap, thp: s.thp, secs: 4 } : { thps: s.thps, unmap: s.unmap, thp: s.thp };
+  const params: Record<string, number> = s.workload === 'numa-touch' ? { thps: s.thps, unmap: s.unmap, thp: s.thp, secs: 4 } : { thps: s.thps, unmap: s.unmap, thp: s.thp };
   const r = simulate({ topology: TWO_NODE_GUEST, kernel, workload: s.workload, params, knobs: { 'thp.enabled': 'always' }, ...(behaviours ? { variant: { behaviours } } : {}) });
   return { phases: r.phases, deltas: r.deltas, events: r.events, trace: r.trace, bug: r.bug, movePages: r.movePages };
 }

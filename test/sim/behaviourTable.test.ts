@@ -16,7 +16,7 @@ import type { SimSpec } from '../../src/sim';
 const BASE = 'linux-6.12+';
 const COUNTERS = ['numa_hint_faults', 'numa_pages_migrated', 'pgmigrate_success', 'thp_migration_split', 'thp_migration_fail'] as const;
 const TOPOLOGY = { nodes: [0, 1].map((id) => ({ id, cpus: [id], memMiB: 1024 })) };
-const WORKLOADS = [
+const WORKLOADS: Array<{ title: string; workload: string; params: Record<string, number>; knobs: Record<string, string | number> }> = [
   { title: 'numa-touch thps=1 unmap=0.5, numa.balancing=1', workload: 'numa-touch', params: { thps: 1, unmap: 0.5 }, knobs: { 'numa.balancing': 1 } },
   { title: 'thp-move thps=8 unmap=0.5 (move_pages(2))', workload: 'thp-move', params: { thps: 8, unmap: 0.5 }, knobs: { 'thp.enabled': 'always' } },
 ];

@@ -267,7 +267,7 @@ export function overrideWords(o: BehaviourOverrides): string[] {
  */
 export const VariantDefinitionSchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.+\- ]{0,63}$/, 'a name of 1–64 letters, digits, spaces, "_", ".", "+" or "-"'),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.+\-(), ]{0,63}$/, 'a name of 1–64 letters, digits, spaces, "_", ".", "+", "-", "(", ")" or ","'),
     base: PresetNameSchema,
     behaviours: BehaviourOverridesSchema.default({}),
     notes: z.string().max(4000).default(''),

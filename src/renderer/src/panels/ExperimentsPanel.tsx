@@ -12,6 +12,8 @@ import { ForecastPanel } from './experiments/ForecastPanel';
 import { MeasuredTable } from './experiments/MeasuredTable';
 import { MovePagesTable } from './experiments/MovePagesTable';
 import { ExperimentPhaseSchema, type Forecast } from '../../../shared/experiments/api';
+import type { VariantDefinition } from '../../../shared/sim/behaviours';
+import { choiceSpec } from '../components/VariantEditor';
 
 type Detail = LabResult<'experiments.get'>;
 type Summary = LabResult<'experiments.list'>[number];
@@ -25,6 +27,7 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
   const [list, setList] = useState<Summary[]>([]);
   const [detail, setDetail] = useState<Detail | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const [saved, setSaved] = useState<VariantDefinition[]>([]);
   /** The running experiment's forecast, shown while it runs. */
   const [liveForecast, setLiveForecast] = useState<{ experimentId: number; forecast: Forecast } | undefined>();
 
@@ -33,6 +36,7 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
 
   useEffect(() => {
     void refresh();
+    lab.invoke('sim.savedVariants', {}).then(setSaved, () => {});
     const offP = lab.on('experiments.progress', (p) => setProgress(p));
     const offF = lab.on('experiments.forecast', (f) => setLiveForecast(f));
     const offC = lab.on('experiments.changed', (c) => {
@@ -56,7 +60,7 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
     setLiveForecast(undefined);
     try {
       const { experimentId } = await lab.invoke('experiments.start', {
-        request: { target, workload: form.workload, params: form.params, knobs: parseKnobText(form.knobs), repeat: form.repeat, rateHz: form.rateHz },
+        request: { target, workload: form.workload, params: form.params, knobs: parseKnobText(form.knobs), repeat: form.repeat, rateHz: form.rateHz, ...(form.modelChosen ? choiceSpec(form.model) : {}) },
       });
       setRunning(experimentId);
     } catch (e) {
@@ -78,7 +82,7 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
             </span>
           )}
         </h2>
-        <ExperimentForm state={form} onChange={setForm} />
+        <ExperimentForm state={form} saved={saved} onChange={setForm} />
         <div className="actions">
           <button className="action" data-testid="exp-run" onClick={start} disabled={running !== undefined}>
             Run
@@ -125,7 +129,20 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
             <>
               <p className="muted">
                 measured on {outcome.measured[0]?.kernel ?? '—'} ·{' '}
-                {outcome.predicted ? `replayed with ${outcome.predicted.variant.name} (${outcome.predicted.variant.title})` : outcome.forecast ? `forecast with ${outcome.forecast.kernel}` : 'a custom command: measured, not simulated'} · knobs{' '}
+                {outcome.model
+                  ? `predicted with ${outcome.model.name} (${outcome.model.title})`
+                  : outcome.predicted
+                    ? `replayed with ${outcome.predicted.variant.name} (${outcome.predicted.variant.title})`
+                    : outcome.forecast
+                      ? `forecast with ${outcome.forecast.kernel}`
+                      : 'a custom command: measured, not simulated'}
+                {outcome.model && Object.keys(outcome.model.overrides).length > 0 && (
+                  <span className="changed-switches" data-testid="exp-model-switches">
+                    {' '}
+                    — switches over {outcome.model.base}: {Object.entries(outcome.model.overrides).map(([k, v]) => `${k}=${v}`).join(' ')}
+                  </span>
+                )}{' '}
+                · knobs{' '}
                 {Object.entries(outcome.spec.knobs)
                   .filter(([k]) => !k.startsWith('sim.'))
                   .map(([k, v]) => `${k}=${v}`)

@@ -4,13 +4,16 @@ import { SimForm, defaultParams, type SimFormState } from './sim/SimForm';
 import { DeltaComparison, SimEvents, type SimResultView } from './sim/SimResults';
 import { SimSeries } from './sim/SimSeries';
 import { BugBanner } from '../components/BugBanner';
+import { choiceProblem, choiceSpec, presetChoice } from '../components/VariantEditor';
+import type { VariantDefinition } from '../../../shared/sim/behaviours';
 
 const INITIAL: SimFormState = {
   nodes: 2,
   cpusPerNode: 1,
   memPerNodeMiB: 1024,
-  kernelA: 'linux-6.1',
-  kernelB: 'linux-6.12+',
+  kernelA: presetChoice('linux-6.1'),
+  kernelB: presetChoice('linux-6.12+'),
+  sideBySide: true,
   workload: 'thp-move',
   params: { ...defaultParams('thp-move'), unmap: '0.5' },
   thpEnabled: 'always',
@@ -30,7 +33,7 @@ function sampleTimesFor(s: SimFormState): number[] | undefined {
  * can use). Two kernel variants side by side show what a behaviour change does to the counters.
  */
 export function SimulatorPanel({ lab }: PanelProps) {
-  const [variants, setVariants] = useState<string[]>([]);
+  const [saved, setSaved] = useState<VariantDefinition[]>([]);
   const [state, setState] = useState(INITIAL);
   const [results, setResults] = useState<SimResultView[]>([]);
   const [error, setError] = useState<string | undefined>();
@@ -38,7 +41,7 @@ export function SimulatorPanel({ lab }: PanelProps) {
   const running = useRef<string[]>([]);
 
   useEffect(() => {
-    lab.invoke('sim.variants', {}).then((v) => setVariants(v.map((x) => x.name)), (e: Error) => setError(e.message));
+    lab.invoke('sim.savedVariants', {}).then(setSaved, (e: Error) => setError(e.message));
     return lab.on('sim.progress', (p) => {
       if (running.current.includes(p.requestId)) setProgress(`${p.phase} ${(p.fraction * 100).toFixed(0)}%`);
     });
@@ -47,7 +50,9 @@ export function SimulatorPanel({ lab }: PanelProps) {
   const run = async () => {
     setError(undefined);
     setResults([]);
-    const kernels = [state.kernelA, state.kernelB].filter(Boolean);
+    const kernels = state.sideBySide ? [state.kernelA, state.kernelB] : [state.kernelA];
+    const problem = kernels.map(choiceProblem).find(Boolean);
+    if (problem) return setError(problem);
     const topology = {
       nodes: Array.from({ length: state.nodes }, (_, id) => ({
         id,
@@ -63,7 +68,7 @@ export function SimulatorPanel({ lab }: PanelProps) {
         kernels.map((kernel, i) =>
           lab.invoke('sim.run', {
             requestId: ids[i],
-            spec: { kernel, workload: state.workload, params: state.params, knobs: { 'thp.enabled': state.thpEnabled, 'numa.balancing': state.numaBalancing }, topology },
+            spec: { ...choiceSpec(kernel), workload: state.workload, params: state.params, knobs: { 'thp.enabled': state.thpEnabled, 'numa.balancing': state.numaBalancing }, topology },
             sampleTimes: sampleTimesFor(state),
           }),
         ),
@@ -83,7 +88,15 @@ export function SimulatorPanel({ lab }: PanelProps) {
     <div className="sim-panel" data-testid="simulator">
       <section className="panel">
         <h2>Simulator — predicted /proc/vmstat deltas, no host needed</h2>
-        <SimForm state={state} variants={variants} onChange={setState} />
+        <SimForm
+          state={state}
+          saved={saved}
+          onChange={setState}
+          onSave={async (v) => {
+            await lab.invoke('sim.saveVariant', { variant: v });
+            setSaved(await lab.invoke('sim.savedVariants', {}));
+          }}
+        />
         <div className="actions">
           <button className="action" data-testid="sim-run" onClick={run} disabled={progress !== undefined}>
             Predict
@@ -108,6 +121,21 @@ export function SimulatorPanel({ lab }: PanelProps) {
       {results.length > 0 && (
         <section className="panel">
           <h2>Prediction</h2>
+          <ul className="model-list" data-testid="sim-models">
+            {results.map((r, i) => (
+              <li key={i}>
+                <strong>{r.variant.name}</strong>
+                {r.variant.overrides && Object.keys(r.variant.overrides).length > 0 && (
+                  <span className="changed-switches"> — over {r.variant.base}: {Object.entries(r.variant.overrides).map(([k, v]) => `${k}=${v}`).join(' ')}</span>
+                )}
+                {(r.variant.ignored ?? []).map((n) => (
+                  <div key={n} className="muted small">
+                    ignored: {n}
+                  </div>
+                ))}
+              </li>
+            ))}
+          </ul>
           <DeltaComparison results={results} />
           <SimSeries results={results} />
           <div className="sim-events-row">

@@ -1,3 +1,4 @@
+import type { VariantDefinition } from '../../../shared/sim/behaviours';
 import { useCallback, useEffect, useState } from 'react';
 import type { LabResult } from '../../../shared/api/labApi';
 import type { PanelProps } from './registry';
@@ -22,6 +23,7 @@ export function TestboxPanel({ lab, selectTarget }: PanelProps) {
   const [error, setError] = useState<string | undefined>();
   const [builds, setBuilds] = useState<Built[]>([]);
   const [variants, setVariants] = useState<string[]>([]);
+  const [saved, setSaved] = useState<VariantDefinition[]>([]);
 
   const refresh = useCallback(() => lab.invoke('testbox.list', {}).then(setBoxes, (e: Error) => setError(e.message)), [lab]);
   const refreshBuilds = useCallback(() => lab.invoke('kernel.builds', {}).then(setBuilds, () => {}), [lab]);
@@ -29,6 +31,7 @@ export function TestboxPanel({ lab, selectTarget }: PanelProps) {
     void refresh();
     void refreshBuilds();
     lab.invoke('sim.variants', {}).then((vs) => setVariants(vs.map((v) => v.name)), () => {});
+    lab.invoke('sim.savedVariants', {}).then(setSaved, () => {});
     return lab.on('testbox.log', (p) => setLog((l) => [...l.slice(-30), p.line]));
   }, [lab, refresh, refreshBuilds]);
 
@@ -88,6 +91,7 @@ export function TestboxPanel({ lab, selectTarget }: PanelProps) {
       <KernelBuildForm
         lab={lab}
         variants={variants}
+        saved={saved}
         busy={busy}
         onBuilt={() => void refreshBuilds()}
         onBoot={(k) => {

@@ -1,5 +1,7 @@
 import { WORKLOADS, WORKLOAD_NAMES } from '../../../../shared/workloads';
 import { WorkloadFieldset, defaultParams } from '../sim/SimForm';
+import type { VariantDefinition } from '../../../../shared/sim/behaviours';
+import { VariantEditor, presetChoice, type VariantChoice } from '../../components/VariantEditor';
 
 export interface ExperimentFormState {
   workload: string;
@@ -7,6 +9,9 @@ export interface ExperimentFormState {
   knobs: string;
   repeat: number;
   rateHz: number;
+  /** The model to predict with; off: the host's kernel's (or its box's declared model). */
+  model: VariantChoice;
+  modelChosen: boolean;
 }
 
 export const INITIAL_EXPERIMENT: ExperimentFormState = {
@@ -15,6 +20,8 @@ export const INITIAL_EXPERIMENT: ExperimentFormState = {
   knobs: 'thp.enabled=always',
   repeat: 1,
   rateHz: 10,
+  model: presetChoice('linux-6.12+'),
+  modelChosen: false,
 };
 
 /** `thp.enabled=always numa.balancing=1` → a map; the lab validates names and values. */
@@ -27,11 +34,24 @@ export function parseKnobText(text: string): Record<string, string> {
   return out;
 }
 
-export function ExperimentForm({ state, onChange }: { state: ExperimentFormState; onChange: (s: ExperimentFormState) => void }) {
+export function ExperimentForm({ state, saved, onChange }: { state: ExperimentFormState; saved: VariantDefinition[]; onChange: (s: ExperimentFormState) => void }) {
   const set = (patch: Partial<ExperimentFormState>) => onChange({ ...state, ...patch });
   return (
     <div className="sim-form">
       <WorkloadFieldset testId="exp-workload" workloads={WORKLOAD_NAMES} workload={state.workload} params={state.params} onChange={(workload, params) => set({ workload, params })} />
+      <fieldset>
+        <legend>Model</legend>
+        <VariantEditor
+          testId="exp-model"
+          label="predict with (none: the host's kernel)"
+          value={state.model}
+          saved={saved}
+          optional
+          enabled={state.modelChosen}
+          onEnabled={(modelChosen) => set({ modelChosen })}
+          onChange={(model) => set({ model })}
+        />
+      </fieldset>
       <fieldset>
         <legend>Run</legend>
         <label className="field">

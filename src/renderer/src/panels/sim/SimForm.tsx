@@ -1,12 +1,16 @@
 import { WORKLOADS, WORKLOAD_NAMES, type ParamSpec } from '../../../../shared/workloads';
+import type { VariantDefinition } from '../../../../shared/sim/behaviours';
+import { VariantEditor, type VariantChoice } from '../../components/VariantEditor';
 
 /** The experiment spec as the form holds it: everything a string, as the CLI's --param takes it. */
 export interface SimFormState {
   nodes: number;
   cpusPerNode: number;
   memPerNodeMiB: number;
-  kernelA: string;
-  kernelB: string;
+  kernelA: VariantChoice;
+  kernelB: VariantChoice;
+  /** Whether B is predicted beside A. */
+  sideBySide: boolean;
   workload: string;
   params: Record<string, string>;
   thpEnabled: string;
@@ -76,7 +80,7 @@ export function WorkloadFieldset(props: {
   );
 }
 
-export function SimForm({ state, variants, onChange }: { state: SimFormState; variants: string[]; onChange: (s: SimFormState) => void }) {
+export function SimForm({ state, saved, onChange, onSave }: { state: SimFormState; saved: VariantDefinition[]; onChange: (s: SimFormState) => void; onSave: (v: VariantDefinition) => Promise<void> }) {
   const set = (patch: Partial<SimFormState>) => onChange({ ...state, ...patch });
   return (
     <div className="sim-form">
@@ -97,23 +101,18 @@ export function SimForm({ state, variants, onChange }: { state: SimFormState; va
       </fieldset>
       <fieldset>
         <legend>Kernel</legend>
-        <label className="field">
-          <span>variant</span>
-          <select data-testid="sim-kernel-a" value={state.kernelA} onChange={(e) => set({ kernelA: e.target.value })}>
-            {variants.map((v) => (
-              <option key={v}>{v}</option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>side by side with</span>
-          <select data-testid="sim-kernel-b" value={state.kernelB} onChange={(e) => set({ kernelB: e.target.value })}>
-            <option value="">(none)</option>
-            {variants.map((v) => (
-              <option key={v}>{v}</option>
-            ))}
-          </select>
-        </label>
+        <VariantEditor testId="sim-kernel-a" label="model" value={state.kernelA} saved={saved} onChange={(kernelA) => set({ kernelA })} onSave={onSave} />
+        <VariantEditor
+          testId="sim-kernel-b"
+          label="side by side with"
+          value={state.kernelB}
+          saved={saved}
+          optional
+          enabled={state.sideBySide}
+          onEnabled={(sideBySide) => set({ sideBySide })}
+          onChange={(kernelB) => set({ kernelB })}
+          onSave={onSave}
+        />
       </fieldset>
       <fieldset>
         <legend>Knobs</legend>

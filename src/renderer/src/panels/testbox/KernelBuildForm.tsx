@@ -1,3 +1,4 @@
+import type { VariantDefinition } from '../../../../shared/sim/behaviours';
 import { useEffect, useState } from 'react';
 import type { LabApi, LabResult } from '../../../../shared/api/labApi';
 import type { BuildProgress } from '../../../../shared/testbox/api';
@@ -10,7 +11,7 @@ type Built = LabResult<'kernel.build'>;
  * follow. The build runs in the main process (out of tree, cached by its inputs); progress and
  * the log come as events, and a failed build shows make's last lines.
  */
-export function KernelBuildForm({ lab, variants, onBuilt, onBoot, busy }: { lab: LabApi; variants: string[]; onBuilt: () => void; onBoot: (k: Built) => void; busy: boolean }) {
+export function KernelBuildForm({ lab, variants, saved, onBuilt, onBoot, busy }: { lab: LabApi; variants: string[]; saved: VariantDefinition[]; onBuilt: () => void; onBoot: (k: Built) => void; busy: boolean }) {
   const [source, setSource] = useState<'debian:6.12' | 'debian:6.1' | 'dir'>('debian:6.12');
   const [dir, setDir] = useState('');
   const [patches, setPatches] = useState('');
@@ -42,7 +43,8 @@ export function KernelBuildForm({ lab, variants, onBuilt, onBoot, busy }: { lab:
         source: source === 'dir' ? dir.trim() : source,
         patches: patches.split('\n').map((p) => p.trim()).filter(Boolean),
         ...(fragment.trim() ? { configFragment: fragment.trim() } : {}),
-        ...(variant ? { variant } : {}),
+        // A saved variant goes as its definition: the build records the switches, not a name the store may forget.
+        ...(variant ? { variant: variant.startsWith('saved:') ? saved.find((s) => s.name === variant.slice(6)) ?? variant.slice(6) : variant } : {}),
       });
       setBuilt(k);
       onBuilt();
@@ -94,6 +96,11 @@ export function KernelBuildForm({ lab, variants, onBuilt, onBoot, busy }: { lab:
                   {v}
                 </option>
               ))}
+              {saved.map((s) => (
+                <option key={s.name} value={`saved:${s.name}`}>
+                  {s.name} (saved: {s.base} + {Object.entries(s.behaviours).map(([k, x]) => `${k}=${x}`).join(' ')})
+                </option>
+              ))}
             </select>
           </label>
         </fieldset>
@@ -123,7 +130,7 @@ export function KernelBuildForm({ lab, variants, onBuilt, onBoot, busy }: { lab:
         <div className="actions" data-testid="kb-result">
           <span>
             built <b>{built.release}</b> {built.cached ? '(cached)' : `in ${(built.buildMs / 1000).toFixed(0)} s, ${built.objectsBuilt} objects`} · key {built.key}
-            {built.variant ? ` · model ${built.variant}` : ''}
+            {built.variant ? ` · model ${typeof built.variant === 'string' ? built.variant : built.variant.name}` : ''}
           </span>
           <button className="action" data-testid="kb-boot" disabled={busy} onClick={() => onBoot(built)}>
             Boot this kernel
