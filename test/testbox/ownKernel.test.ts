@@ -11,6 +11,7 @@ import { resolveKernel } from '../../src/main/testbox/kernel';
 import type { BuiltKernel } from '../../src/main/kernelBuild';
 import { ARTIFACTS, openLabInChromium } from '../e2e/labInChromium';
 import { LIVENESS_BOUND_MS } from '../support/liveness';
+import { simulate } from '../../src/sim';
 
 /**
  * The lab's main workflow for a kernel developer: build a kernel from a source tree and
@@ -23,6 +24,9 @@ const NUMA_LAB = join(repoRoot(), 'bin', 'numa-lab.mjs');
 const V5_PATCH = join(repoRoot(), 'test', 'fixtures', 'kernel-patches', 'v5-split-into-from-6.12.patch');
 // The patch described to the model: 6.12 with v5's split target, uncounted (not the whole March 2024 tree of v5-posted).
 const V5_VARIANT = join(repoRoot(), 'test', 'fixtures', 'kernel-patches', 'v5-split-into-from-6.12.variant.json');
+// Between v5 and the merged form: v5's split target, with 6.12's nr_failed++ kept.
+const COUNTED_PATCH = join(repoRoot(), 'test', 'fixtures', 'kernel-patches', 'split-into-from-counted-6.12.patch');
+const COUNTED_VARIANT = join(repoRoot(), 'test', 'fixtures', 'kernel-patches', 'split-into-from-counted-6.12.variant.json');
 const log = (line: string) => console.log(`[own-kernel] ${line}`);
 const labDir = mkdtempSync(join(tmpdir(), 'numalab-own-kernel-'));
 const labDb = join(labDir, 'lab.db');
@@ -200,6 +204,34 @@ describe('a kernel of our own against the model', () => {
       await testboxDown(name).catch(() => undefined);
     }
   }, 900_000);
+});
+
+describe('a patch described as switches, built as a real kernel', () => {
+  it("6.12 with v5's split target but the failure still counted: no BUG, the THP split and its subpages migrated one hinting fault each, exactly as its variant predicts", async () => {
+    // One mm/migrate.c line over the cached 6.12 build: a rebuild of a few objects.
+    const built = json<BuiltKernel>(await cli(['kernel', 'build', '--source', 'debian:6.12', '--patch', COUNTED_PATCH, '--variant', COUNTED_VARIANT, '--json'], 900_000));
+    log(`kernel build + counted patch: ${built.cached ? 'cached' : `${built.objectsBuilt} objects`}`);
+    const name = `counted-${tag}`;
+    const box = await testboxUp({ kernel: built.bzImage, nodes: 2, memPerNodeMiB: 1024, cpusPerNode: 1, name, log });
+    try {
+      expect(box.variant).toBe('split into from, counted (6.12)');
+      const run = await cli(['run', box.target, '--workload', 'numa-touch', '--param', 'thps=1', '--param', 'unmap=0.5', '--baseline', '0', '--cooldown', '0', '--json', '--db', labDb], 400_000);
+      const j = json(run);
+      expect(run.code, run.stderr.slice(-2000)).toBe(0);
+      expect(j.model).toMatchObject({ name: 'split into from, counted (6.12)', base: 'linux-6.12+', overrides: { deferred_split_target: 'from' } });
+      expect(j.verdict, j.reason).toBe('agrees');
+      const measured = j.measured.deltas;
+      expect(measured.thp_migration_split).toBe(1);
+      // The subpages left on `from` were put back and came one by one: hundreds of hinting faults, not a dozen.
+      expect(measured.numa_hint_faults).toBeGreaterThan(200);
+      // The stock 6.12 model on the same spec migrates the split THP at its first fault: it could not have agreed.
+      const stock = simulate({ topology: { nodes: [0, 1].map((id) => ({ id, cpus: [id], memMiB: 1024 })) }, kernel: 'linux-6.12+', workload: 'numa-touch', params: { thps: 1, unmap: 0.5 }, knobs: { 'numa.balancing': 1 } });
+      expect(stock.deltas.numa_hint_faults).toBeLessThan(50);
+    } finally {
+      await lab.dropSession(`testbox:${name}`);
+      await testboxDown(name).catch(() => undefined);
+    }
+  }, 1_200_000);
 });
 
 describe("the box's terminal pane (Chromium)", () => {
