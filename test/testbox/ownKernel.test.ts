@@ -249,9 +249,19 @@ describe("the box's terminal pane (Chromium)", () => {
       const term = page.getByTestId('terminal').last();
       await term.click();
       await page.keyboard.press('Enter');
-      await page.keyboard.type('stty size');
-      await page.keyboard.press('Enter');
-      await expect.poll(async () => /\n?\s*([1-9]\d*) ([1-9]\d*)\s*$/m.test((await term.innerText()).replace(/stty size/g, '')), { timeout: 20_000 }).toBe(true);
+      // The pane's size reaches the guest's tty from the admin port once the pane has laid out:
+      // ask again until it has (a first answer can be "0 0"), within the liveness bound.
+      await expect
+        .poll(
+          async () => {
+            await page.keyboard.type('stty size');
+            await page.keyboard.press('Enter');
+            await new Promise((r) => setTimeout(r, 500));
+            return /^\s*([1-9]\d*) ([1-9]\d*)\s*$/m.test((await term.innerText()).replace(/stty size/g, ''));
+          },
+          { timeout: LIVENESS_BOUND_MS, interval: 1000 },
+        )
+        .toBe(true);
       await page.keyboard.type('sleep 30; echo SLEPT');
       await page.keyboard.press('Enter');
       await new Promise((r) => setTimeout(r, 1000));
