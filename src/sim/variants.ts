@@ -5,8 +5,8 @@
  * at the few places where the kernels differ; there is one copy of the code.
  */
 import {
-  BEHAVIOUR_KEYS,
   BEHAVIOURS,
+  diffBehaviours,
   ignoredSwitches,
   overrideWords,
   PRESET_NAMES,
@@ -120,14 +120,9 @@ export const VARIANTS: Readonly<Record<VariantName, KernelVariant>> = Object.fro
 
 export const VARIANT_NAMES: VariantName[] = [...PRESET_NAMES];
 
-/** The base preset with switches changed: what differs from the preset, and the base's own word for the rest. */
+/** A variant's switches with the given ones set over them (the rest are the variant's own). */
 function withBehaviours(v: KernelVariant, set: BehaviourOverrides): Behaviours {
   return { ...v.behaviours, ...Object.fromEntries(Object.entries(set).filter(([, x]) => x !== undefined)) } as Behaviours;
-}
-
-function differences(base: PresetName, b: Behaviours): BehaviourOverrides {
-  const preset = presetBehaviours(base);
-  return Object.fromEntries(BEHAVIOUR_KEYS.filter((k) => b[k] !== preset[k]).map((k) => [k, b[k]]));
 }
 
 /**
@@ -141,7 +136,7 @@ export function resolveVariant(kernel: string, over?: VariantOverrides): KernelV
   const behaviours = withBehaviours(v, set);
   const refused = refusedCombination(behaviours);
   if (refused) throw new Error(refused);
-  const changed: BehaviourOverrides = Object.fromEntries(BEHAVIOUR_KEYS.filter((k) => behaviours[k] !== v.behaviours[k]).map((k) => [k, behaviours[k]]));
+  const changed = diffBehaviours(v.behaviours, behaviours);
   const words = overrideWords(changed);
   // A switch set to the value the kernel has anyway changes nothing, and is not worth a note.
   const ignored = ignoredSwitches(behaviours, changed);
@@ -152,15 +147,12 @@ export function resolveVariant(kernel: string, over?: VariantOverrides): KernelV
     title: words.length ? `${v.title}; with ${words.join(', ')}` : v.title,
     follows: [
       ...v.follows,
-      ...words.map((w) => {
-        const [key, value] = w.split('=') as [BehaviourKey, string];
-        return `${w}: ${(BEHAVIOURS[key].sources as Record<string, string>)[value]}`;
-      }),
+      ...(Object.entries(changed) as Array<[BehaviourKey, string]>).map(([key, value]) => `${key}=${value}: ${(BEHAVIOURS[key].sources as Record<string, string>)[value]}`),
     ],
     // A switch set no kernel was measured with is unverified, whatever its base was.
     verifiedOn: words.length ? [] : v.verifiedOn,
     behaviours,
-    overrides: differences(v.base, behaviours),
+    overrides: diffBehaviours(presetBehaviours(v.base), behaviours),
     ignored,
     notes: over?.notes ?? '',
   };
@@ -231,7 +223,7 @@ export function variantForKernelRelease(release: string): KernelVariant {
     const base = VARIANTS['linux-6.3..6.9'];
     if (v < 6007) return base;
     const behaviours: Behaviours = { ...base.behaviours, map_stack_nohugepage: 'yes', anon_thp_align: 'yes' };
-    return { ...base, behaviours, overrides: differences(base.base, behaviours) };
+    return { ...base, behaviours, overrides: diffBehaviours(base.behaviours, behaviours) };
   }
   if (v <= 6011) return VARIANTS['linux-6.10..6.11'];
   return VARIANTS['linux-6.12+'];

@@ -1,27 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/main/repoRoot';
+import { numaLab } from '../support/numaLabCli';
 import { BEHAVIOUR_KEYS, PRESET_NAMES } from '../../src/shared/sim/behaviours';
 
 // `numa-lab sim --behaviour / --variant / --behaviours`: a patch under test described to the model, as users script it.
-const run = promisify(execFile);
-const cli = join(repoRoot(), 'bin', 'numa-lab.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'variants-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function numaLab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [cli, ...args], { timeout: 60000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-}
 const NUMA_TOUCH = ['--workload', 'numa-touch', '--param', 'thps=1', '--param', 'unmap=0.5', '--knob', 'numa.balancing=1'];
 
 describe('numa-lab sim --behaviours', () => {

@@ -1,22 +1,7 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/main/repoRoot';
+import { numaLab } from '../support/numaLabCli';
 
 // `numa-lab sim` is a contract users script in CI: its flags, JSON shape and exit codes.
-const run = promisify(execFile);
-const cli = join(repoRoot(), 'bin', 'numa-lab.mjs');
-
-async function numaLab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [cli, ...args], { timeout: 60000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-}
 
 describe('numa-lab sim', () => {
   it('prints the shared result shape with per-phase and total deltas for a kernel release', async () => {

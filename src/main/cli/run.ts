@@ -1,3 +1,4 @@
+import { overrideWords } from '../../shared/sim/behaviours';
 import type { CliCommand } from './commands';
 import { UsageError } from './args';
 import { keyValues, PARAM_FLAGS, parseIntFlag } from './specFlags';
@@ -185,7 +186,7 @@ export function formatRunText(id: number, o: ExperimentOutcome): string {
   const lines = [
     `experiment ${id}: ${o.spec.workload} ${Object.entries(o.spec.params).map(([k, v]) => `${k}=${v}`).join(' ')} on ${o.spec.target} (${m0?.kernel ?? '?'})`,
     o.model ? `model: ${o.model.name} — ${o.model.title}` : o.predicted ? `model: ${o.predicted.variant.name} — ${o.predicted.variant.title}` : o.forecast ? `model: ${o.forecast.kernel}` : 'model: none (a custom command is measured, not simulated)',
-    ...(o.model && Object.keys(o.model.overrides).length ? [`behaviours over ${o.model.base}: ${Object.entries(o.model.overrides).map(([k, v]) => `${k}=${v}`).join(' ')}`] : []),
+    ...(o.model && Object.keys(o.model.overrides).length ? [`behaviours over ${o.model.base}: ${overrideWords(o.model.overrides).join(' ')}`] : []),
     `knobs: ${Object.entries(o.spec.knobs).filter(([k]) => !k.startsWith('sim.')).map(([k, v]) => `${k}=${v}`).join(' ') || '(the host\'s own)'}`,
     `repetitions: ${o.measured.map((m) => `${m.status}${m.runId ? ` (run ${m.runId})` : ''}`).join(', ')}`,
   ];

@@ -1,3 +1,4 @@
+import { overrideWords } from '../../shared/sim/behaviours';
 import type { CliCommand } from './commands';
 import { UsageError } from './args';
 import { keyValues, PARAM_FLAGS, parseIntFlag, parseMiB } from './specFlags';
@@ -95,8 +96,8 @@ export function simJson(r: SimResult, u?: UncertainPrediction) {
 
 export function formatSimText(r: SimResult, withTrace: boolean, u?: UncertainPrediction): string {
   const lines = [`prediction: ${r.workload} ${Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ')}`, `kernel model: ${r.variant.name} — ${r.variant.title}`];
-  const changed = Object.entries(r.variant.overrides);
-  if (changed.length) lines.push(`behaviours over ${r.variant.base}: ${changed.map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  const changed = overrideWords(r.variant.overrides ?? {});
+  if (changed.length) lines.push(`behaviours over ${r.variant.base}: ${changed.join(' ')}`);
   for (const note of r.variant.ignored) lines.push(`ignored: ${note}`);
   if (r.variant.notes) lines.push(`notes: ${r.variant.notes}`);
   if (r.bug) lines.push('', `PREDICTED BUG: ${r.bug.message}`, `  ${r.bug.condition} in ${r.bug.function} (${r.bug.where}) at ${r.bug.t.toFixed(3)} s`);

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { UsageError, type FlagSpec } from './args';
-import { parseBehaviour, VariantDefinitionSchema, type BehaviourOverrides, type ModelRef, type VariantDefinition, type VariantOverrides } from '../../shared/sim/behaviours';
+import { modelRefSpec, parseBehaviour, VariantDefinitionSchema, type BehaviourOverrides, type ModelRef, type VariantDefinition, type VariantOverrides } from '../../shared/sim/behaviours';
 import { resolveVariant } from '../../sim/variants';
 
 /** `--behaviour KEY=VALUE` and `--variant FILE.json`, shared by `sim` and `run`. */
@@ -29,7 +29,7 @@ export function readVariantFile(path: string): VariantDefinition {
 }
 
 /** A variant definition from JSON, with errors that name the field and the allowed values. */
-export function parseVariantDefinition(json: unknown, what: string): VariantDefinition {
+function parseVariantDefinition(json: unknown, what: string): VariantDefinition {
   if (json && typeof json === 'object' && !Array.isArray(json)) {
     const b = (json as { behaviours?: unknown }).behaviours;
     if (b && typeof b === 'object') {
@@ -50,8 +50,8 @@ export function parseVariantDefinition(json: unknown, what: string): VariantDefi
 
 /**
  * The model the flags ask for: the kernel (a release or preset; from the variant file's base
- * when one is given) and the switches over it. `defaultKernel`: what a run predicts without
- * --kernel (the host's release), unknown here.
+ * when one is given) and the switches over it, --behaviour over the file's. No kernel: `run`
+ * predicts with the host's release.
  */
 export function modelFromFlags(flags: Record<string, unknown>): { kernel?: string; variant?: VariantOverrides } {
   const file = typeof flags.variant === 'string' ? readVariantFile(flags.variant) : undefined;
@@ -62,10 +62,10 @@ export function modelFromFlags(flags: Record<string, unknown>): { kernel?: strin
     if ('error' in p) throw new UsageError(p.error);
     (given as Record<string, string>)[p.key] = p.value;
   }
-  const behaviours: BehaviourOverrides = { ...(file?.behaviours ?? {}), ...given };
-  const kernel = file?.base ?? (typeof flags.kernel === 'string' ? flags.kernel : undefined);
-  if (!file && !Object.keys(behaviours).length) return { kernel };
-  const variant: VariantOverrides = { behaviours, ...(file ? { name: file.name, notes: file.notes } : {}) };
+  const fromFile = file ? modelRefSpec(file) : undefined;
+  const kernel = fromFile?.kernel ?? (typeof flags.kernel === 'string' ? flags.kernel : undefined);
+  if (!fromFile && !Object.keys(given).length) return { kernel };
+  const variant: VariantOverrides = { ...fromFile?.variant, behaviours: { ...fromFile?.variant?.behaviours, ...given } };
   if (kernel) {
     try {
       resolveVariant(kernel, variant);

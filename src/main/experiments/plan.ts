@@ -6,7 +6,7 @@ import { LabApiError } from '../../shared/api/labApi';
 import type { SimSpec } from '../../sim';
 import { isModelKnob, MODEL_KNOBS, normalizeKnobs } from '../../sim/knobs';
 import { releaseCoverage, resolveVariant, variantForKernelRelease, type KernelVariant } from '../../sim/variants';
-import type { VariantOverrides } from '../../shared/sim/behaviours';
+import { diffBehaviours, overrideWords, type VariantOverrides } from '../../shared/sim/behaviours';
 
 /**
  * What one experiment will do, decided before anything is written to the host: the workload and
@@ -26,9 +26,7 @@ export interface ExperimentPlan {
   knobInputs: ModelInput[];
   /** The user's `sim.*` knobs: the model's inputs, never written to the host. */
   modelKnobs: Record<string, string>;
-  /** The kernel the model predicts (a release or a variant name). */
-  modelKernel: string;
-  /** The SimSpec fields of the model: its kernel and the behaviour switches over it. */
+  /** The SimSpec fields of the model: its kernel (a release or a preset name) and the behaviour switches over it. */
   modelSpec: { kernel: string; variant?: VariantOverrides };
   /** The model's variant; none for a custom command (measured, never simulated). */
   model?: KernelVariant;
@@ -73,8 +71,8 @@ export function planExperiment(req: ExperimentRequest, facts: HostFacts, current
     }
     const coverage = releaseCoverage(modelKernel);
     if (coverage) warnings.push(`model ${coverage}`);
-    const changed = Object.keys(model.overrides).length && model.name !== variantForKernelRelease(modelKernel).name;
-    if (changed) warnings.push(`model ${model.name}: behaviour switches over ${model.base} (${Object.entries(model.overrides).map(([k, v]) => `${k}=${v}`).join(' ')}) not verified on a running kernel unless this host runs such a kernel`);
+    const changed = overrideWords(diffBehaviours(variantForKernelRelease(modelKernel).behaviours, model.behaviours));
+    if (changed.length) warnings.push(`model ${model.name}: behaviour switches over ${model.base} (${overrideWords(model.overrides).join(' ')}) not verified on a running kernel unless this host runs such a kernel`);
     for (const note of model.ignored) warnings.push(`model: ${note}`);
     if (req.kernel && variantForKernelRelease(req.kernel).name !== variantForKernelRelease(facts.kernelRelease).name) {
       warnings.push(`the model (${variantForKernelRelease(req.kernel).name}) is not the host's kernel (${facts.kernelRelease} → ${variantForKernelRelease(facts.kernelRelease).name}): the run asks whether the host behaves like that model`);
@@ -91,7 +89,6 @@ export function planExperiment(req: ExperimentRequest, facts: HostFacts, current
     hostKnobs,
     knobInputs,
     modelKnobs,
-    modelKernel,
     modelSpec,
     ...(model ? { model } : {}),
     ...(mechanismOff ? { mechanismOff } : {}),

@@ -71,7 +71,7 @@ export async function runExperiment(deps: ExperimentDeps, asked: ExperimentReque
 
   let forecast: Forecast | null = null;
   if (plan.workload.simulated) {
-    progress(1, 'forecast', `forecasting with the model ${plan.model?.name ?? plan.modelKernel}, before the run`);
+    progress(1, 'forecast', `forecasting with the model ${plan.model?.name ?? plan.modelSpec.kernel}, before the run`);
     forecast = await forecastExperiment(plan, before, opts.signal);
     opts.onForecast?.(forecast);
   }
@@ -102,7 +102,7 @@ export async function runExperiment(deps: ExperimentDeps, asked: ExperimentReque
   const completed = measured.map((run, i) => ({ repetition: i + 1, run })).filter((c) => c.run.status === 'completed');
   let replay: ExperimentReplay | null = null;
   if (plan.workload.simulated && completed.length) {
-    progress(req.repeat, 'simulate', `replaying ${completed.length} repetition${completed.length === 1 ? '' : 's'} with the model ${plan.model?.name ?? plan.modelKernel}`);
+    progress(req.repeat, 'simulate', `replaying ${completed.length} repetition${completed.length === 1 ? '' : 's'} with the model ${plan.model?.name ?? plan.modelSpec.kernel}`);
     replay = await replayExperiment(plan, during, completed, opts.signal);
   }
 

@@ -14,10 +14,6 @@ export class VariantsRepo {
     });
   }
 
-  get(name: string): VariantDefinition | undefined {
-    return this.list().find((v) => v.name === name);
-  }
-
   save(v: VariantDefinition): VariantDefinition {
     this.db
       .prepare('INSERT INTO model_variants (name, saved_at, definition_json) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET saved_at = excluded.saved_at, definition_json = excluded.definition_json')

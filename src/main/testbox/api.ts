@@ -14,7 +14,7 @@ import { ALL_PORTS, consoleLogPath, pidPath, PORTS, qemuArgs, qmpPath, socketPat
 import { qmpCommand } from './qmp';
 import { run } from './run';
 import { releaseCoverage, resolveModelRef } from '../../sim/variants';
-import type { ModelRef, VariantDefinition } from '../../shared/sim/behaviours';
+import { overrideWords, type ModelRef, type VariantDefinition } from '../../shared/sim/behaviours';
 
 export interface TestboxUpOptions {
   /** 6.1, 6.12, an exact Debian release, or a path to a bzImage. */
@@ -143,7 +143,7 @@ export function chooseVariant(
   const variant = model.name;
   const why = source === 'flag' ? '--variant' : source === 'build' ? 'the variant its kernel build declared' : `from the release ${release}`;
   // A declared variant is a claim about a patched tree: whether the release was verified says nothing about it.
-  const declared = typeof ref === 'string' ? releaseCoverage(variant) : `switches over ${model.base} (${Object.entries(model.overrides).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}): not verified on a running kernel`;
+  const declared = typeof ref === 'string' ? releaseCoverage(variant) : `switches over ${model.base} (${overrideWords(model.overrides).join(' ') || 'none'}): not verified on a running kernel`;
   const coverage = source === 'release' ? releaseCoverage(release) : declared ?? `${release} booted with the model ${variant} (declared, not derived from the release)`;
   return { variant, ...(typeof ref === 'object' ? { definition: ref } : {}), source, why, ...(coverage ? { coverage } : {}) };
 }

@@ -256,9 +256,14 @@ export function parseBehaviour(pair: string): { key: BehaviourKey; value: string
   return { key: k, value };
 }
 
-/** The overrides as `key=value` words, in catalogue order. */
-export function overrideWords(o: BehaviourOverrides): string[] {
+/** The overrides as `key=value` words, in catalogue order (a recorded prediction's `overrides` too). */
+export function overrideWords(o: Readonly<Record<string, string | undefined>>): string[] {
   return BEHAVIOUR_KEYS.filter((k) => o[k] !== undefined).map((k) => `${k}=${o[k]}`);
+}
+
+/** The switches of `to` that differ from `from`. */
+export function diffBehaviours(from: Behaviours, to: Behaviours): BehaviourOverrides {
+  return Object.fromEntries(BEHAVIOUR_KEYS.filter((k) => to[k] !== from[k]).map((k) => [k, to[k]]));
 }
 
 /**

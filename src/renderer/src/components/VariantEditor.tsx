@@ -3,11 +3,12 @@ import {
   BEHAVIOUR_KEYS,
   BEHAVIOURS,
   behaviourValues,
+  diffBehaviours,
   PRESET_NAMES,
   presetBehaviours,
   refusedCombination,
-  type BehaviourKey,
   type BehaviourOverrides,
+  type Behaviours,
   type PresetName,
   type VariantDefinition,
 } from '../../../shared/sim/behaviours';
@@ -22,10 +23,14 @@ export interface VariantChoice {
 
 export const presetChoice = (base: PresetName): VariantChoice => ({ base, behaviours: {} });
 
+/** Every switch of the choice: the base preset's, with the chosen ones over them. */
+function choiceBehaviours(v: VariantChoice): Behaviours {
+  return { ...presetBehaviours(v.base), ...v.behaviours } as Behaviours;
+}
+
 /** The switches that differ from the base preset. */
 export function changedSwitches(v: VariantChoice): BehaviourOverrides {
-  const preset = presetBehaviours(v.base);
-  return Object.fromEntries(Object.entries(v.behaviours).filter(([k, x]) => x !== undefined && preset[k as BehaviourKey] !== x));
+  return diffBehaviours(presetBehaviours(v.base), choiceBehaviours(v));
 }
 
 /** The SimSpec fields of a choice (kernel + variant switches), as sim.run and experiments.start take them. */
@@ -35,14 +40,9 @@ export function choiceSpec(v: VariantChoice, notes?: string): { kernel: string; 
   return { kernel: v.base, variant: { behaviours, ...(v.saved ? { name: v.saved } : {}), ...(notes ? { notes } : {}) } };
 }
 
-export function choiceLabel(v: VariantChoice): string {
-  const words = Object.entries(changedSwitches(v)).map(([k, x]) => `${k}=${x}`);
-  return v.saved ?? (words.length ? `${v.base} with ${words.join(' ')}` : v.base);
-}
-
 /** Why the model refuses this combination, or undefined. */
 export function choiceProblem(v: VariantChoice): string | undefined {
-  return refusedCombination({ ...presetBehaviours(v.base), ...changedSwitches(v) } as ReturnType<typeof presetBehaviours>);
+  return refusedCombination(choiceBehaviours(v));
 }
 
 /**
@@ -66,7 +66,7 @@ export function VariantEditor(props: {
   const [name, setName] = useState('');
   const [saveError, setSaveError] = useState<string | undefined>();
   const v = props.value;
-  const effective = { ...presetBehaviours(v.base), ...v.behaviours };
+  const effective = choiceBehaviours(v);
   const preset = presetBehaviours(v.base);
   const changed = Object.keys(changedSwitches(v));
   const problem = choiceProblem(v);

@@ -12,7 +12,7 @@ import { ForecastPanel } from './experiments/ForecastPanel';
 import { MeasuredTable } from './experiments/MeasuredTable';
 import { MovePagesTable } from './experiments/MovePagesTable';
 import { ExperimentPhaseSchema, type Forecast } from '../../../shared/experiments/api';
-import type { VariantDefinition } from '../../../shared/sim/behaviours';
+import { overrideWords, type VariantDefinition } from '../../../shared/sim/behaviours';
 import { choiceSpec } from '../components/VariantEditor';
 
 type Detail = LabResult<'experiments.get'>;
@@ -139,7 +139,7 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
                 {outcome.model && Object.keys(outcome.model.overrides).length > 0 && (
                   <span className="changed-switches" data-testid="exp-model-switches">
                     {' '}
-                    — switches over {outcome.model.base}: {Object.entries(outcome.model.overrides).map(([k, v]) => `${k}=${v}`).join(' ')}
+                    — switches over {outcome.model.base}: {overrideWords(outcome.model.overrides).join(' ')}
                   </span>
                 )}{' '}
                 · knobs{' '}

@@ -5,7 +5,7 @@ import { DeltaComparison, SimEvents, type SimResultView } from './sim/SimResults
 import { SimSeries } from './sim/SimSeries';
 import { BugBanner } from '../components/BugBanner';
 import { choiceProblem, choiceSpec, presetChoice } from '../components/VariantEditor';
-import type { VariantDefinition } from '../../../shared/sim/behaviours';
+import { overrideWords, type VariantDefinition } from '../../../shared/sim/behaviours';
 
 const INITIAL: SimFormState = {
   nodes: 2,
@@ -126,7 +126,7 @@ export function SimulatorPanel({ lab }: PanelProps) {
               <li key={i}>
                 <strong>{r.variant.name}</strong>
                 {r.variant.overrides && Object.keys(r.variant.overrides).length > 0 && (
-                  <span className="changed-switches"> — over {r.variant.base}: {Object.entries(r.variant.overrides).map(([k, v]) => `${k}=${v}`).join(' ')}</span>
+                  <span className="changed-switches"> — over {r.variant.base}: {overrideWords(r.variant.overrides).join(' ')}</span>
                 )}
                 {(r.variant.ignored ?? []).map((n) => (
                   <div key={n} className="muted small">

@@ -1,4 +1,4 @@
-import type { VariantDefinition } from '../../../../shared/sim/behaviours';
+import { overrideWords, type VariantDefinition } from '../../../../shared/sim/behaviours';
 import { useEffect, useState } from 'react';
 import type { LabApi, LabResult } from '../../../../shared/api/labApi';
 import type { BuildProgress } from '../../../../shared/testbox/api';
@@ -98,7 +98,7 @@ export function KernelBuildForm({ lab, variants, saved, onBuilt, onBoot, busy }:
               ))}
               {saved.map((s) => (
                 <option key={s.name} value={`saved:${s.name}`}>
-                  {s.name} (saved: {s.base} + {Object.entries(s.behaviours).map(([k, x]) => `${k}=${x}`).join(' ')})
+                  {s.name} (saved: {s.base} + {overrideWords(s.behaviours).join(' ')})
                 </option>
               ))}
             </select>
