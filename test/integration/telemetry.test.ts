@@ -82,7 +82,7 @@ describe('sampling this machine at 10 Hz', () => {
       const medianStep = steps[steps.length >> 1]!;
       expect([medianStep > 50, medianStep < 200]).toEqual([true, true]);
       const s = lab.telemetry.repo.series(runId, ['thp_fault_alloc', 'nr_free_pages'], 'delta', 10);
-      expect(s.series[0]).toMatchObject({ unit: 'events', kind: 'counter', mode: 'delta' });
+      expect(s.series[0]).toMatchObject({ unit: 'thps', kind: 'counter', mode: 'delta' });
       expect(s.series[0].t.length).toBeLessThanOrEqual(10);
       expect(Math.max(...s.series[0].y.map((y) => y ?? 0))).toBeGreaterThanOrEqual(thps);
       expect(s.series[1]).toMatchObject({ unit: 'pages', kind: 'gauge', mode: 'value' });
@@ -152,5 +152,33 @@ describe('ingest of a crafted stream (real SQLite file)', () => {
     // A zoomed window continues the cumulative delta from the run's start.
     expect(r2.series(runId, ['pgmigrate_success'], 'delta', 100, 0.25).series[0].y).toEqual([532]);
     db2.close();
+  });
+
+  it('takes a level going down as a level: no reset for workingset_nodes (the kernel says level) or an unknown name (then classed a level, inferred)', () => {
+    const db = openDb({ path: join(dir, 'kinds.db') });
+    const repo = new TelemetryRepo(db);
+    const runId = repo.createRun('local', 10, undefined, 'test');
+    const w = new RunWriter(repo, runId);
+    const p = new FrameParser({ frame: (f) => w.addFrame(f) });
+    const frame = (seq: number, body: string) => `@T ${seq} n${(seq + 1) * 100_000_000}\n${body}@E ${seq}\n`;
+    // The kernel's order: zone items, NUMA events, node items, writeback, then events from pgpgin;
+    // nr_future_level (between the node items) and future_event (after pgpgin) are names no list holds.
+    const body = (ws: number, lvl: number, ev: number, odd: number) =>
+      `nr_free_pages 50\nnuma_hit 10\nnuma_other 0\nworkingset_nodes ${ws}\nnr_future_level ${lvl}\nnr_dirty_threshold 9\nnr_dirty_background_threshold 4\npgpgin 1\nfuture_event ${ev}\nmthp.64kB.future_stat ${odd}\n`;
+    p.push(frame(0, body(100, 7, 1, 5)));
+    p.push(frame(1, body(90, 3, 2, 6)));
+    p.push(frame(2, body(95, 4, 1, 2)));
+    w.flush();
+    // future_event: the kernel printed it among the events, so its going back is a reset.
+    expect(repo.events(runId).map((e) => `${e.kind} ${e.counter}`)).toEqual(['reset future_event']);
+    expect(repo.describeIn(runId, 'workingset_nodes')).toMatchObject({ kind: 'gauge', kindFrom: 'kernel' });
+    expect(repo.describeIn(runId, 'nr_future_level')).toMatchObject({ kind: 'gauge', kindFrom: 'kernel', source: 'node_stat' });
+    expect(repo.describeIn(runId, 'future_event')).toMatchObject({ kind: 'counter', kindFrom: 'kernel', source: 'vm_event' });
+    // Not vmstat: classified by what it did (it went down), and marked as inferred.
+    expect(repo.describeIn(runId, 'mthp.64kB.future_stat')).toMatchObject({ kind: 'gauge', kindFrom: 'inferred' });
+    expect(repo.series(runId, ['mthp.64kB.future_stat'], 'rate', 100).series[0]).toMatchObject({ mode: 'value', y: [5, 6, 2] });
+    const json = JSON.parse(exportRun(repo, runId, 'json').content);
+    expect(json.counters.find((c: { name: string }) => c.name === 'mthp.64kB.future_stat')).toMatchObject({ kind: 'gauge', kindFrom: 'inferred' });
+    db.close();
   });
 });

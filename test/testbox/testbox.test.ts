@@ -20,6 +20,8 @@ import { PER_RUN_COUNTERS } from '../../src/shared/experiments/perRun';
 import { ARTIFACTS, openLabInChromium } from '../e2e/labInChromium';
 import { shQuote } from '../../src/main/hosts/shQuote';
 import { LIVENESS_BOUND_MS, settlesWithin } from '../support/liveness';
+import { describeCounter } from '../../src/shared/telemetry/catalog';
+import { isCumulative, vmstatSections } from '../../src/shared/telemetry/vmstatLayout';
 
 /**
  * The virtual NUMA box on real Debian kernels: one 2-node guest per kernel for the whole
@@ -156,6 +158,22 @@ for (const series of SERIES) {
         for (const m of mib) expect(m).toBeGreaterThan(850), expect(m).toBeLessThanOrEqual(1024);
         expect(lines).toContain('0');
         expect(lines).toContain('1');
+      });
+
+      it('prints only /proc/vmstat, numastat and mTHP names whose kind the lab has from the kernel definitions', async () => {
+        const r = await ch.exec('cat /proc/vmstat; for n in /sys/devices/system/node/node*; do sed "s/^/numastat.${n##*/}./" $n/numastat; done; for d in /sys/kernel/mm/transparent_hugepage/hugepages-*kB/stats; do [ -d "$d" ] || continue; s=${d%/stats}; s=${s##*/hugepages-}; for f in $d/*; do echo "mthp.$s.${f##*/} 0"; done; done');
+        expect(r.code).toBe(0);
+        const names = r.stdout.trim().split('\n').map((l) => l.split(' ')[0]);
+        const vmstat = names.filter((n) => !n.includes('.'));
+        const sections = vmstatSections(vmstat)!;
+        expect(sections).toBeDefined();
+        const off = names.filter((n) => {
+          const d = describeCounter(n);
+          const section = sections.get(n);
+          return d.kindFrom !== 'kernel' || (section !== undefined && d.kind !== (isCumulative(n, section) ? 'counter' : 'gauge'));
+        });
+        expect(off).toEqual([]);
+        expect(names.filter((n) => n.startsWith('numastat.node1.'))).toHaveLength(6);
       });
 
       it('has the defaults of the ground truth, and a THP knob can be set and read back', async () => {

@@ -1,10 +1,11 @@
-import { describeCounter } from '../../shared/telemetry/catalog';
 import { atSampleTimes } from '../../shared/telemetry/series';
 import type { TelemetryRepo } from '../store/telemetryRepo';
 
 /**
  * A run as a file. Both formats carry the metadata a replay needs (PCP's archive header): host,
- * kernel, clock, and per counter its unit and counter/gauge semantics.
+ * kernel, clock, and per counter its unit and counter/gauge semantics, with where the kind came
+ * from (`kindFrom`: the kernel's definition, or inferred from the run) and the kernel's home of
+ * the name (`source`: a vmstat section, numastat, meminfo, mthp_stat).
  * - csv: one row per sample time with the full state (values carried forward from the stored
  *   changes); `#` lines first (run, unit, kind), then the header `t_s,<counter>...`; an empty
  *   cell = the counter was absent at that time.
@@ -22,7 +23,7 @@ export function exportRun(repo: TelemetryRepo, runId: number, format: 'csv' | 'j
       format: 'numa-lab-run',
       version: 1,
       run,
-      counters: names.map((n) => describeCounter(n)).map((c) => ({ name: c.name, unit: c.unit, kind: c.kind, family: c.family, meaning: c.meaning })),
+      counters: names.map((n) => repo.describeIn(runId, n)).map((c) => ({ name: c.name, unit: c.unit, kind: c.kind, kindFrom: c.kindFrom, source: c.source, family: c.family, meaning: c.meaning })),
       times: Array.from(times, (t) => t / 1000),
       samples: Object.fromEntries(names.map((n) => [n, changes.get(n)!])),
       events,
@@ -39,8 +40,8 @@ export function exportRun(repo: TelemetryRepo, runId: number, format: 'csv' | 'j
   });
   const lines: string[] = [
     `# numa-lab run ${runId}; target ${run.target}; kernel ${run.kernel ?? '?'}; clock ${run.hostClock ?? '?'}; status ${run.status}; started ${run.startedAt}`,
-    `# unit,${names.map((n) => describeCounter(n).unit).join(',')}`,
-    `# kind,${names.map((n) => describeCounter(n).kind).join(',')}`,
+    `# unit,${names.map((n) => repo.describeIn(runId, n).unit).join(',')}`,
+    `# kind,${names.map((n) => repo.describeIn(runId, n).kind).join(',')}`,
     `t_s,${names.join(',')}`,
   ];
   for (let i = 0; i < times.length; i++) {

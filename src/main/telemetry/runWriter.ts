@@ -1,4 +1,5 @@
-import { describeCounter } from '../../shared/telemetry/catalog';
+import { describeCounter, describeInSection, withInferredKind, type CounterInfo } from '../../shared/telemetry/catalog';
+import { vmstatSections } from '../../shared/telemetry/vmstatLayout';
 import type { Frame } from '../../shared/telemetry/frameParser';
 import type { RunEvent } from '../../shared/telemetry/api';
 import type { TelemetryRepo } from '../store/telemetryRepo';
@@ -7,7 +8,14 @@ import type { TelemetryRepo } from '../store/telemetryRepo';
  * Turns parsed frames into rows of one run and commits them in batches (the caller flushes every
  * ~200 ms), so a lab killed with -9 loses at most the batch in flight. Only values that changed
  * since the counter's last row are written; a counter that vanishes from its group gets a NULL
- * row; a counter going backwards is recorded as a reset event (never a negative rate).
+ * row.
+ *
+ * Kinds: the catalog has the kernel's definition of every name it knows. A vmstat name it does
+ * not know takes its kind from where the kernel printed it (the first frame's order, see
+ * vmstatSections); anything else keeps a guessed kind, marked inferred, that the run corrects:
+ * a guessed counter that goes down was a level. Only a counter whose kind is the kernel's and
+ * that goes backwards is a reset (host rebooted, counter cleared), recorded as an event and never
+ * drawn as a negative rate.
  */
 export class RunWriter {
   private readonly last = new Map<string, number | null>();
@@ -18,6 +26,9 @@ export class RunWriter {
   private lastMs = -1;
   private stored = 0;
   readonly unknownCounters = new Set<string>();
+  /** Kinds this run learned (from the kernel's print order, or from its values), by name. */
+  private readonly kinds = new Map<string, CounterInfo>();
+  private kindsChanged = false;
   /** Frames whose clock did not advance (kept, nudged by 1 ms). */
   clockNudges = 0;
   private readonly insSample;
@@ -65,9 +76,34 @@ export class RunWriter {
     return id;
   }
 
+  /** A counter as this run knows it (the catalog, corrected by what the run learned). */
+  kindOf(name: string): CounterInfo {
+    return this.kinds.get(name) ?? describeCounter(name);
+  }
+
+  /** What the run learned about kinds, for the run's meta (RunMeta.kinds). */
+  learnedKinds(): Record<string, Pick<CounterInfo, 'kind' | 'kindFrom' | 'source'>> {
+    return Object.fromEntries([...this.kinds].map(([n, d]) => [n, { kind: d.kind, kindFrom: d.kindFrom, source: d.source }]));
+  }
+
+  /** The first frame: vmstat names the catalog lacks take the section the kernel printed them in. */
+  private learnFromLayout(f: Frame): void {
+    const vmstat = [...f.values.keys()].filter((n) => groupOf(n) === 'vmstat');
+    const sections = vmstatSections(vmstat);
+    if (!sections) return;
+    for (const [name, section] of sections) {
+      if (describeCounter(name).kindFrom === 'kernel') continue;
+      this.kinds.set(name, describeInSection(name, section));
+      this.kindsChanged = true;
+    }
+  }
+
   /** Adds one frame; returns its time in ms since the run's first frame. */
   addFrame(f: Frame): number {
-    if (this.t0 === undefined) this.t0 = f.t;
+    if (this.t0 === undefined) {
+      this.t0 = f.t;
+      this.learnFromLayout(f);
+    }
     let t = this.msOf(f.t);
     if (t <= this.lastMs) {
       t = this.lastMs + 1;
@@ -83,7 +119,14 @@ export class RunWriter {
       const id = this.id(name);
       this.rows.push(id, t, v);
       this.last.set(name, v);
-      if (prev !== undefined && prev !== null && v < prev && describeCounter(name).kind === 'counter') {
+      if (prev !== undefined && prev !== null && v < prev && this.kindOf(name).kind === 'counter') {
+        const d = this.kindOf(name);
+        if (d.kindFrom === 'inferred') {
+          // A guessed counter that went down is a level: say so, and no reset.
+          this.kinds.set(name, withInferredKind(d, 'gauge'));
+          this.kindsChanged = true;
+          continue;
+        }
         this.onEvent(
           this.repo.addEvent(this.runId, t, 'reset', `${name} went back from ${prev} to ${v}: counted as a reset (host rebooted or counter cleared), not a negative rate`, {
             counter: name,
@@ -112,6 +155,10 @@ export class RunWriter {
     this.times = [];
     this.tx(rows, times);
     this.stored += times.length;
+    if (this.kindsChanged) {
+      this.kindsChanged = false;
+      this.repo.setMeta(this.runId, { kinds: this.learnedKinds() });
+    }
   }
 }
 

@@ -12,7 +12,8 @@ describe('counter catalog', () => {
     expect(u('numa_pte_updates')).toEqual(['ptes', 'counter', 'numa']);
     expect(u('numa_huge_pte_updates')).toEqual(['pmds', 'counter', 'numa']);
     expect(u('thp_split_pmd')).toEqual(['pmds', 'counter', 'thp']);
-    expect(u('thp_fault_alloc')).toEqual(['events', 'counter', 'thp']);
+    expect(u('thp_fault_alloc')).toEqual(['thps', 'counter', 'thp']);
+    expect(u('numa_hint_faults')).toEqual(['faults', 'counter', 'numa']);
     expect(u('pgdemote_kswapd')).toEqual(['pages', 'counter', 'migration']);
     expect(u('pgpromote_success')).toEqual(['pages', 'counter', 'migration']);
     expect(u('compact_stall')).toEqual(['events', 'counter', 'compaction']);
@@ -30,9 +31,9 @@ describe('counter catalog', () => {
   it('types the per-node, per-size and unknown names', () => {
     expect(describeCounter('numastat.node1.numa_miss')).toMatchObject({ unit: 'allocations', kind: 'counter', family: 'node' });
     expect(describeCounter('meminfo.node0.AnonHugePages')).toMatchObject({ unit: 'kB', kind: 'gauge' });
-    expect(describeCounter('mthp.64kB.anon_fault_alloc')).toMatchObject({ unit: 'events', kind: 'counter', family: 'mthp' });
+    expect(describeCounter('mthp.64kB.anon_fault_alloc')).toMatchObject({ unit: 'count', kind: 'counter', family: 'mthp' });
     expect(describeCounter('mthp.2048kB.nr_anon')).toMatchObject({ unit: 'count', kind: 'gauge' });
     expect(describeCounter('thp_something_new')).toMatchObject({ unit: 'unknown', family: 'thp', unknown: true });
-    expect(describeCounter('nr_brand_new')).toMatchObject({ unit: 'unknown', kind: 'gauge', unknown: true });
+    expect(describeCounter('nr_brand_new')).toMatchObject({ unit: 'unknown', kind: 'gauge', kindFrom: 'inferred', unknown: true });
   });
 });
