@@ -44,7 +44,7 @@ export const abCommand: CliCommand = {
       params: keyValues('param', flags.param),
       knobs: keyValues('knob', flags.knob),
       repeat: parseIntFlag('repeat', flags.repeat, 1, 50, 1),
-      rateHz: parseIntFlag('rate', flags.rate, 1, 50, 10),
+      rateHz: parseIntFlag('rate', flags.rate, 1, 100, 10),
       baselineS: parseIntFlag('baseline', flags.baseline, 0, 600, 1),
       cooldownS: parseIntFlag('cooldown', flags.cooldown, 0, 600, 1),
     };

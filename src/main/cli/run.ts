@@ -45,7 +45,7 @@ export const runCommand: CliCommand = {
           params: keyValues('param', flags.param),
           knobs: keyValues('knob', flags.knob),
           repeat: parseIntFlag('repeat', flags.repeat, 1, 50, 1),
-          rateHz: parseIntFlag('rate', flags.rate, 1, 50, 10),
+          rateHz: parseIntFlag('rate', flags.rate, 1, 100, 10),
           kernel: model.kernel,
           ...(model.variant ? { variant: model.variant } : {}),
           baselineS: parseIntFlag('baseline', flags.baseline, 0, 600, 1),

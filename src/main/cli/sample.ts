@@ -16,7 +16,7 @@ export function parseDuration(raw: string): number {
 
 export function parseRate(raw: string): number {
   const v = Number(raw);
-  if (!/^\d+(\.\d+)?$/.test(raw) || !(v >= 1 && v <= 50)) throw new UsageError(`--rate takes samples per second from 1 to 50; got ${JSON.stringify(raw)}`);
+  if (!/^\d+(\.\d+)?$/.test(raw) || !(v >= 1 && v <= 100)) throw new UsageError(`--rate takes samples per second from 1 to 100; got ${JSON.stringify(raw)}`);
   return v;
 }
 
@@ -78,7 +78,7 @@ export const sampleCommand: CliCommand = {
   usage: 'numa-lab sample <target> [--rate 10] [--duration 30s] [--json]',
   summary: 'record /proc/vmstat, per-node, mTHP and kernel-log data of a host into a run; prints its id, then the deltas',
   flags: [
-    { name: 'rate', type: 'string', valueName: 'Hz', help: 'samples per second, 1 to 50 (default 10)' },
+    { name: 'rate', type: 'string', valueName: 'Hz', help: 'samples per second, 1 to 100 (default 10)' },
     { name: 'duration', type: 'string', valueName: 'time', help: 'how long: 30s, 2m, 1h (default: until Ctrl-C)' },
     { name: 'json', type: 'bool', help: 'print the run and its deltas as JSON at the end' },
   ],

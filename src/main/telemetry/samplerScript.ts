@@ -1,4 +1,8 @@
 /**
+ * The fallback sampler (the lab runs resources/sampler/numalab-sampler.c where it can: see
+ * deploySampler.ts; this loop where it cannot, e.g. a host that is not x86-64 or refused the
+ * upload, with the reason in the run's meta), printing the same stream.
+ *
  * The sampler that runs ON the host: one long-lived POSIX sh loop, started on a dedicated
  * command channel and stopped with ^C (SIGINT, trapped). It prints the frames FrameParser reads
  * (src/shared/telemetry/frameParser.ts).

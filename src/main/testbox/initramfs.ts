@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { Log } from './errors';
 import { cacheDir, resourcesDir } from './paths';
 import { runOk } from './run';
-import { compileGuestTools, compileWorkloads } from './workloads';
+import { compileGuestTools, compileSampler, compileWorkloads } from './workloads';
 
 /**
  * The guest's whole userland, as a gzip'd newc cpio the kernel unpacks into its rootfs:
@@ -14,6 +14,8 @@ import { compileGuestTools, compileWorkloads } from './workloads';
  * /opt/numa-lab/bin. Cached by content, so one build serves every box and kernel.
  */
 export const GUEST_WORKLOAD_DIR = '/opt/numa-lab/bin';
+/** The lab's C sampler (resources/sampler), so sampling the box never uploads over its console. */
+export const GUEST_SAMPLER_PATH = '/usr/sbin/numalab-sampler';
 
 function listTree(root: string, rel = '.'): string[] {
   const out = [rel];
@@ -27,9 +29,10 @@ export async function buildInitramfs(busybox: string, log: Log, cache = cacheDir
   const init = readFileSync(join(resourcesDir(), 'testbox', 'init'));
   const workloads = await compileWorkloads(log, cache);
   const tools = await compileGuestTools(log, cache);
+  const sampler = await compileSampler(log, cache);
   const resetPort = readFileSync(join(resourcesDir(), 'testbox', 'reset-port'));
   const bb = readFileSync(busybox);
-  const hash = createHash('sha256').update(init).update(resetPort).update(bb).update(workloads.hash).update(tools.hash).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(init).update(resetPort).update(bb).update(workloads.hash).update(tools.hash).update(sampler.hash).digest('hex').slice(0, 16);
   const out = join(cache, 'initramfs', `${hash}.cpio.gz`);
   if (existsSync(out)) return out;
 
@@ -52,6 +55,11 @@ export async function buildInitramfs(busybox: string, log: Log, cache = cacheDir
   for (const n of tools.names) {
     copyFileSync(join(tools.dir, n), join(stage, 'usr/sbin', n));
     chmodSync(join(stage, 'usr/sbin', n), 0o755);
+  }
+  // The C sampler beside them (a build that failed is left out: telemetry falls back to the shell loop).
+  for (const n of sampler.names) {
+    copyFileSync(join(sampler.dir, n), join(stage, GUEST_SAMPLER_PATH.slice(1)));
+    chmodSync(join(stage, GUEST_SAMPLER_PATH.slice(1)), 0o755);
   }
   writeFileSync(join(stage, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
   writeFileSync(join(stage, 'etc/group'), 'root:x:0:\n');

@@ -27,6 +27,22 @@ export function compileGuestTools(log: Log, cache = cacheDir()): Promise<Compile
   return compileStatic(join(resourcesDir(), 'testbox'), 'guest-tools', log, cache);
 }
 
+/**
+ * The lab's C sampler (resources/sampler/numalab-sampler.c), built the same way: the local host
+ * runs it from the cache, the box carries it in its initramfs, other hosts get it uploaded.
+ */
+export function compileSampler(log: Log, cache = cacheDir()): Promise<CompiledWorkloads> {
+  // One build at a time per cache (two runs starting at once share it: the build dir is per pid).
+  const key = `sampler\0${cache}`;
+  let p = inflight.get(key);
+  if (!p) {
+    p = compileStatic(join(resourcesDir(), 'sampler'), 'sampler', log, cache).finally(() => inflight.delete(key));
+    inflight.set(key, p);
+  }
+  return p;
+}
+const inflight = new Map<string, Promise<CompiledWorkloads>>();
+
 async function compileStatic(src: string, kind: string, log: Log, cache: string): Promise<CompiledWorkloads> {
   const files = readdirSync(src)
     .filter((f) => f.endsWith('.c'))

@@ -15,7 +15,7 @@ export const ExperimentRequestSchema = z
     params: z.record(Name, Value).default({}),
     knobs: z.record(Name, z.string().max(64)).default({}),
     repeat: z.number().int().min(1).max(50).default(1),
-    rateHz: z.number().min(1).max(50).default(10),
+    rateHz: z.number().min(1).max(100).default(10),
     kernel: z.string().min(1).max(128).optional(),
     /** Behaviour switches over the model's kernel, with a name for the set (the patch under test). */
     variant: VariantOverridesSchema.optional(),
