@@ -262,6 +262,7 @@ export class Lab {
           throw e instanceof TargetError ? new LabApiError(e.message, 'bad-target') : e;
         }
       },
+      (t) => this.session(t),
     ),
     ...hostHandlers(() => ({
       session: (t) => this.session(t),

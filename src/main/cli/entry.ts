@@ -1,5 +1,14 @@
 import { runCli } from './main';
 
+// `numa-lab … | head`: the reader went away, which is how a pipeline says "enough", not an error.
+// (The lab's own cleanup, e.g. restoring knobs, runs in the commands' finally blocks regardless.)
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exitCode ??= 0;
+    else throw e;
+  });
+}
+
 runCli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -8,6 +8,7 @@ import { compareCommand } from './compare';
 import { testboxDownCommand, testboxKernelsCommand, testboxListCommand, testboxUpCommand } from './testbox';
 import { knobsGetCommand, knobsRestoreCommand, knobsSetCommand } from './knobs';
 import { sampleCommand } from './sample';
+import { countersCommand } from './counters';
 import { kernelBuildCommand } from './kernel';
 import { abCommand } from './ab';
 import { runsExportCommand, runsListCommand } from './runs';
@@ -20,7 +21,7 @@ import { LAB_VERSION } from '../version';
  * change them only by adding. Exit status: 0 ok, 1 failed, 2 usage error (3: a compared
  * counter diverged, for `run`).
  */
-export const COMMANDS: CliCommand[] = [serveCommand, hostsProbeCommand, simCommand, runCommand, compareCommand, knobsGetCommand, knobsSetCommand, knobsRestoreCommand, sampleCommand, runsListCommand, runsExportCommand, testboxUpCommand, testboxListCommand, testboxDownCommand, testboxKernelsCommand, kernelBuildCommand, abCommand];
+export const COMMANDS: CliCommand[] = [serveCommand, hostsProbeCommand, simCommand, runCommand, compareCommand, knobsGetCommand, knobsSetCommand, knobsRestoreCommand, sampleCommand, countersCommand, runsListCommand, runsExportCommand, testboxUpCommand, testboxListCommand, testboxDownCommand, testboxKernelsCommand, kernelBuildCommand, abCommand];
 
 function helpText(): string {
   return [

@@ -171,4 +171,16 @@ export const migrations: Migration[] = [
         definition_json TEXT NOT NULL
       );`,
   },
+  {
+    version: 8,
+    name: 'telemetry chart choice',
+    // The charts the Telemetry view draws for a host, as the JSON array of shared/telemetry/charts.ts
+    // choices (family:<family>, a counter name, numastat.node*.<key>). No row: the lab's defaults.
+    sql: `
+      CREATE TABLE telemetry_charts (
+        target TEXT PRIMARY KEY,
+        saved_at TEXT NOT NULL,
+        charts_json TEXT NOT NULL
+      );`,
+  },
 ];

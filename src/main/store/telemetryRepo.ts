@@ -1,6 +1,6 @@
 import { describeCounter, type CounterInfo } from '../../shared/telemetry/catalog';
 import type { CounterDesc, ParseReport, RunDetail, RunEvent, RunEventKind, RunStatus, RunSummary, Series } from '../../shared/telemetry/api';
-import { atSampleTimes, cumulativeDelta, plotSeries, type SeriesMode } from '../../shared/telemetry/series';
+import { atReads, atSampleTimes, cumulativeDelta, isSlowCounter, medianInterval, plotSeries, slowEvery, type SeriesMode } from '../../shared/telemetry/series';
 import type { Db } from './store';
 
 /**
@@ -30,7 +30,11 @@ interface RunRow {
 export interface RunMeta {
   sampler?: Record<string, string>;
   parse?: ParseReport;
+  /** Kinds the run learned: from the kernel's print order, or from a guessed counter going down. */
+  kinds?: Record<string, LearnedKind>;
 }
+
+export type LearnedKind = Pick<CounterInfo, 'kind' | 'kindFrom' | 'source'>;
 
 /** Above this many samples in a range, series are computed from index seeks at bucket edges. */
 const FULL_READ_LIMIT = 20000;
@@ -38,6 +42,7 @@ const FULL_READ_LIMIT = 20000;
 export class TelemetryRepo {
   private readonly counterIds = new Map<string, number>();
   private readonly counterNames = new Map<number, string>();
+  private readonly learned = new Map<number, Record<string, LearnedKind>>();
 
   constructor(readonly db: Db) {}
 
@@ -52,8 +57,25 @@ export class TelemetryRepo {
     this.db.prepare('UPDATE runs SET host_t0 = ?, host_clock = COALESCE(?, host_clock), kernel = COALESCE(?, kernel) WHERE id = ?').run(hostT0, clock, kernel, runId);
   }
 
+  /** Merges into the run's meta (the kinds are written while the run is live, the rest at its end). */
   setMeta(runId: number, meta: RunMeta): void {
-    this.db.prepare('UPDATE runs SET meta_json = ? WHERE id = ?').run(JSON.stringify(meta), runId);
+    const r = this.db.prepare('SELECT meta_json FROM runs WHERE id = ?').get(runId) as { meta_json: string | null } | undefined;
+    const old: RunMeta = r?.meta_json ? JSON.parse(r.meta_json) : {};
+    this.db.prepare('UPDATE runs SET meta_json = ? WHERE id = ?').run(JSON.stringify({ ...old, ...meta }), runId);
+    this.learned.delete(runId);
+  }
+
+  /** A counter as this run knows it: the catalog, corrected by what the run learned about its kind. */
+  describeIn(runId: number, name: string): CounterInfo {
+    let kinds = this.learned.get(runId);
+    if (!kinds) {
+      const r = this.db.prepare('SELECT meta_json FROM runs WHERE id = ?').get(runId) as { meta_json: string | null } | undefined;
+      kinds = ((r?.meta_json ? JSON.parse(r.meta_json) : {}) as RunMeta).kinds ?? {};
+      this.learned.set(runId, kinds);
+    }
+    const d = describeCounter(name);
+    const k = kinds[name];
+    return k ? { ...d, ...k } : d;
   }
 
   /** Ends a run once: a run already ended keeps its first status. */
@@ -145,7 +167,7 @@ export class TelemetryRepo {
     const rows = this.db
       .prepare('SELECT c.name FROM counters c WHERE c.id IN (SELECT DISTINCT counter_id FROM samples WHERE run_id = ?) ORDER BY c.name')
       .all(runId) as Array<{ name: string }>;
-    return rows.map((r) => toDesc(describeCounter(r.name)));
+    return rows.map((r) => toDesc(this.describeIn(runId, r.name)));
   }
 
   detail(runId: number): RunDetail {
@@ -230,7 +252,7 @@ export class TelemetryRepo {
     const seek = expected > Math.max(FULL_READ_LIMIT, maxPoints * 8);
     const times = seek ? undefined : this.sampleTimes(runId, fromMs, toMs);
     const series = names.map((name) => {
-      const info = describeCounter(name);
+      const info = this.describeIn(runId, name);
       const id = this.counterIds.get(name) ?? (this.db.prepare('SELECT id FROM counters WHERE name = ?').get(name) as { id: number } | undefined)?.id;
       const base = { name, unit: info.unit, kind: info.kind, family: info.family };
       if (id === undefined || toMs < fromMs) return { ...base, mode: info.kind === 'gauge' ? 'value' : mode, t: [], y: [], downsampled: 'none', sourcePoints: 0 } as Series;
@@ -253,8 +275,14 @@ export class TelemetryRepo {
 
   private fullSeries(runId: number, id: number, info: CounterInfo, mode: SeriesMode, fromMs: number, toMs: number, maxPoints: number, times: Float64Array): Series {
     const ch = this.changes(runId, id, fromMs, toMs);
-    const values = atSampleTimes(times, ch.t, ch.v);
-    const tS = Float64Array.from(times, (t) => t / 1000);
+    let values: Float64Array = atSampleTimes(times, ch.t, ch.v);
+    let tS: Float64Array = Float64Array.from(times, (t) => t / 1000);
+    if (info.kind === 'counter' && mode !== 'delta' && isSlowCounter(info.name) && times.length) {
+      // Read every few ticks only: rates and interval counts between its reads (series.ts isSlowCounter).
+      const before = (this.db.prepare('SELECT count(*) AS n FROM sample_times WHERE run_id = ? AND t_ms < ?').get(runId, times[0]) as { n: number }).n;
+      const r = atReads(tS, values, slowEvery(this.row(runId).rate_hz), before);
+      [tS, values] = [r.t, r.v];
+    }
     let p = plotSeries(tS, values, info.kind, mode, maxPoints);
     if (p.mode === 'delta' && times.length && fromMs > 0) {
       // The window starts later than the run: its cumulative values continue from the run's start.
@@ -265,7 +293,19 @@ export class TelemetryRepo {
         p = { ...p, y };
       }
     }
-    return { name: info.name, unit: info.unit, kind: info.kind, family: info.family, mode: p.mode, t: [...p.x], y: [...p.y].map(nanToNull), downsampled: p.downsampled, sourcePoints: times.length };
+    const intervalS = p.mode === 'interval' ? medianInterval(tS) : undefined;
+    return {
+      name: info.name,
+      unit: info.unit,
+      kind: info.kind,
+      family: info.family,
+      mode: p.mode,
+      ...(intervalS !== undefined ? { intervalS } : {}),
+      t: [...p.x],
+      y: [...p.y].map(nanToNull),
+      downsampled: p.downsampled,
+      sourcePoints: times.length,
+    };
   }
 
   private seekSeries(runId: number, id: number, info: CounterInfo, mode: SeriesMode, fromMs: number, toMs: number, maxPoints: number, expected: number): Series {
@@ -291,12 +331,15 @@ export class TelemetryRepo {
       }
       if (plotMode === 'delta') y = cum;
       else {
+        // 'interval': the count over each bucket (the bucket is the interval, said in intervalS).
+        const per = plotMode === 'interval' ? 1 : step / 1000;
         y = new Float64Array(n);
         y[0] = Number.NaN;
-        for (let i = 1; i < n; i++) y[i] = (cum[i] - cum[i - 1]) / (step / 1000);
+        for (let i = 1; i < n; i++) y[i] = (cum[i] - cum[i - 1]) / per;
       }
     }
-    return { name: info.name, unit: info.unit, kind: info.kind, family: info.family, mode: plotMode, t, y: [...y].map(nanToNull), downsampled: 'seek', sourcePoints: expected };
+    const intervalS = plotMode === 'interval' ? { intervalS: step / 1000 } : {};
+    return { name: info.name, unit: info.unit, kind: info.kind, family: info.family, mode: plotMode, ...intervalS, t, y: [...y].map(nanToNull), downsampled: 'seek', sourcePoints: expected };
   }
 
   /** Every change row of a run, for export: counter name → [[t_s, value|null]...]. */
@@ -338,5 +381,5 @@ function nanToNull(v: number): number | null {
 }
 
 export function toDesc(c: CounterInfo): CounterDesc {
-  return { name: c.name, unit: c.unit, kind: c.kind, family: c.family, meaning: c.meaning, kernels: c.kernels, unknown: !!c.unknown };
+  return { name: c.name, unit: c.unit, kind: c.kind, kindFrom: c.kindFrom, source: c.source, family: c.family, meaning: c.meaning, kernels: c.kernels, unknown: !!c.unknown };
 }

@@ -1,6 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
 import { LabApiError } from '../../shared/api/labApi';
-import { CHARTED_FAMILIES, describeCounter } from '../../shared/telemetry/catalog';
 import { FrameParser, type Frame } from '../../shared/telemetry/frameParser';
 import { classifyKernelLine, type KernelLogRecord } from '../../shared/telemetry/kernelLog';
 import type { LivePoint, RunEvent, RunStatus, RunSummary } from '../../shared/telemetry/api';
@@ -10,6 +9,8 @@ import { TelemetryRepo } from '../store/telemetryRepo';
 import type { Db } from '../store/store';
 import { RunWriter } from './runWriter';
 import { extrasEvery, samplerScript } from './samplerScript';
+import { deploySampler, type SamplerDeployment } from './deploySampler';
+import { shQuote } from '../hosts/shQuote';
 
 /**
  * One cadence for both: commit what arrived (a lab killed with -9 loses at most this much plus
@@ -71,6 +72,8 @@ export class TelemetryService {
     for (const a of this.active.values()) {
       if (a.target === session.target) throw new LabApiError(`${session.target} is already being sampled by run ${a.runId}; stop it first`, 'busy');
     }
+    // The C sampler where it can run (never throws: a reason instead, and the shell loop samples).
+    const sampler: SamplerDeployment = await deploySampler(session).catch((e: unknown) => ({ ok: false as const, reason: `deploying the C sampler failed: ${e instanceof Error ? e.message : e}` }));
     const runId = this.repo.createRun(session.target, p.rateHz, p.durationS, this.deps.owner);
     let channel: CommandChannel;
     try {
@@ -80,13 +83,13 @@ export class TelemetryService {
       this.deps.emit('runs.changed', { runId, status: 'host-lost' });
       throw e;
     }
-    const run = this.launch(runId, session.target, channel, p);
+    const run = this.launch(runId, session.target, channel, p, sampler);
     this.active.set(runId, run);
     this.deps.emit('runs.changed', { runId, status: 'running' });
     return runId;
   }
 
-  private launch(runId: number, target: string, channel: CommandChannel, p: { rateHz: number; durationS?: number }): ActiveRun {
+  private launch(runId: number, target: string, channel: CommandChannel, p: { rateHz: number; durationS?: number }, sampler: SamplerDeployment): ActiveRun {
     const run: ActiveRun = {
       runId,
       target,
@@ -115,7 +118,19 @@ export class TelemetryService {
       run.wallTimer = setTimeout(() => this.requestStop(run, 'completed', `duration ${p.durationS} s reached (wall clock: the host's clock stalled)`), (p.durationS + 15) * 1000);
     }
     const decoder = new StringDecoder('utf8');
-    const script = samplerScript({ rateHz: p.rateHz, extraEvery: extrasEvery(p.rateHz), kmsg: true });
+    // The C sampler takes whole Hz (the lab's rates are); a fractional rate samples with the shell loop.
+    const every = extrasEvery(p.rateHz);
+    const useC = sampler.ok && Number.isInteger(p.rateHz) && p.rateHz >= 1 && p.rateHz <= 100;
+    const fallback = sampler.ok ? (useC ? null : `the C sampler takes whole rates from 1 to 100 Hz, not ${p.rateHz}`) : sampler.reason;
+    run.info.sampler = useC ? 'c' : 'shell';
+    if (useC && sampler.ok) Object.assign(run.info, { samplerPath: sampler.path, samplerDeploy: sampler.how });
+    if (fallback) {
+      run.info.samplerFallback = fallback;
+      this.addEvent(run, 'sampler', `sampling with the shell loop: ${fallback}`, 'warning');
+    }
+    // Only the lab's own integers and a path the lab chose (quoted) go into the command.
+    const script =
+      useC && sampler.ok ? `exec ${shQuote(sampler.path)} ${p.rateHz} ${every} 1` : samplerScript({ rateHz: p.rateHz, extraEvery: every, kmsg: true });
     const exec = channel.exec(script, {
       signal: run.abort.signal,
       discardStdout: true,
@@ -137,14 +152,14 @@ export class TelemetryService {
     const t = run.writer.addFrame(f);
     run.lastFrame = { t: f.t, wall: Date.now() };
     if (first) {
-      this.repo.setRunHost(run.runId, f.t, run.info.clock === 'n' ? 'CLOCK_MONOTONIC (ns, /proc/timer_list)' : '/proc/uptime (10 ms)', run.info.kernel ?? null);
+      this.repo.setRunHost(run.runId, f.t, run.info.clock !== 'n' ? '/proc/uptime (10 ms)' : run.info.sampler === 'c' ? 'CLOCK_MONOTONIC (ns, clock_gettime)' : 'CLOCK_MONOTONIC (ns, /proc/timer_list)', run.info.kernel ?? null);
       for (const r of run.pendingKmsg.splice(0)) this.onKernelLog(run, r);
     }
-    // Live view: charted families only, and only what changed since the last point sent.
+    // Live view: every counter (a counter picked in the view charts live), and only what changed
+    // since the last point sent (the first point carries them all).
     const v: Record<string, number> = {};
     for (const [name, value] of f.values) {
-      const c = describeCounter(name);
-      if (!CHARTED_FAMILIES.includes(c.family)) continue;
+      const c = run.writer.kindOf(name);
       let y = value;
       if (c.kind === 'counter') {
         const prev = run.live.prev.get(name);

@@ -6,7 +6,7 @@ import { hostEvents, hostMethods } from '../hosts/api';
 import { simEvents, simMethods } from '../sim/api';
 import { experimentEvents, experimentMethods } from '../experiments/api';
 import { testboxEvents, testboxMethods } from '../testbox/api';
-import { telemetryEvents, telemetryMethods } from '../telemetry/api';
+import { telemetryEvents, telemetryMethods, telemetryViewMethods } from '../telemetry/api';
 
 /**
  * LabApi: the one contract between the renderer and the lab, whichever shell carries it (Electron
@@ -63,6 +63,7 @@ export const labMethods = {
   ...experimentMethods,
   ...testboxMethods,
   ...telemetryMethods,
+  ...telemetryViewMethods,
 } as const;
 
 export const labEvents = {

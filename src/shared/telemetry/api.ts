@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { COUNTER_FAMILIES, COUNTER_KINDS, COUNTER_UNITS } from './catalog';
+import { COUNTER_FAMILIES, COUNTER_KINDS, COUNTER_SOURCES, COUNTER_UNITS, KIND_SOURCES } from './catalog';
+import { CHART_CHOICE_PATTERN } from './charts';
 
 /** LabApi entries of telemetry: sampling runs, their series, events and exports. */
 
@@ -33,6 +34,10 @@ export const CounterDescSchema = z.object({
   name: z.string(),
   unit: z.enum(COUNTER_UNITS),
   kind: z.enum(COUNTER_KINDS),
+  /** 'kernel': the kind is the kernel's own definition; 'inferred': classified by the run's values. */
+  kindFrom: z.enum(KIND_SOURCES),
+  /** The kernel's home of the name (a vmstat section, numastat, meminfo, mthp_stat) or 'unknown'. */
+  source: z.enum(COUNTER_SOURCES),
   family: z.enum(COUNTER_FAMILIES),
   meaning: z.string(),
   kernels: z.string(),
@@ -77,7 +82,10 @@ export const SeriesSchema = z.object({
   kind: z.enum(COUNTER_KINDS),
   family: z.enum(COUNTER_FAMILIES),
   /** 'value' for gauges whatever was asked: a rate of a level is not what anyone wants. */
-  mode: z.enum(['rate', 'delta', 'value']),
+  /** 'interval': the increase over each sample interval (intervalS), as a count. */
+  mode: z.enum(['rate', 'delta', 'interval', 'value']),
+  /** The interval an 'interval' count covers, seconds (the sample interval, or a seek bucket). */
+  intervalS: z.number().optional(),
   /** Seconds since the run's first sample. */
   t: z.array(z.number()),
   /** null where the counter was absent (or for a rate, at the first point). */
@@ -100,7 +108,7 @@ export const telemetryMethods = {
     params: z
       .object({
         target: Target,
-        rateHz: z.number().min(1).max(50),
+        rateHz: z.number().min(1).max(100),
         durationS: z.number().positive().max(7 * 24 * 3600).optional(),
       })
       .strict(),
@@ -130,7 +138,7 @@ export const telemetryMethods = {
         from: z.number().min(0).optional(),
         to: z.number().min(0).optional(),
         maxPoints: z.number().int().min(3).max(20000),
-        mode: z.enum(['rate', 'delta']),
+        mode: z.enum(['rate', 'delta', 'interval']),
       })
       .strict(),
     result: z.object({ runId: RunId, from: z.number(), to: z.number(), series: z.array(SeriesSchema) }),
@@ -151,8 +159,40 @@ export const telemetryMethods = {
   },
 } as const;
 
+/** One entry of a host's chart choice: `family:<family>`, a counter name, or `numastat.node*.<key>` (see charts.ts). */
+const ChartChoiceSchema = z.string().regex(CHART_CHOICE_PATTERN, 'family:<family>, a counter name, or numastat.node*.<key> / meminfo.node*.<key>');
+export const ChartChoiceResultSchema = z.object({
+  target: z.string(),
+  charts: z.array(z.string()),
+  /** True when nothing was saved for the host (the lab's defaults). */
+  isDefault: z.boolean(),
+});
+export type ChartChoiceResult = z.infer<typeof ChartChoiceResultSchema>;
+
+export const telemetryViewMethods = {
+  /** Every counter a host has (vmstat, numastat per node, meminfo per node, mTHP stats), each with its catalog description. */
+  'telemetry.counters': {
+    params: z.object({ target: Target }).strict(),
+    result: z.object({
+      target: z.string(),
+      /** 'host': read from the host now; 'run': the counters of its running sample (the host was busy or unreachable). */
+      source: z.enum(['host', 'run', 'host+run']),
+      counters: z.array(CounterDescSchema),
+    }),
+  },
+  /** The charts the Telemetry view draws for a host. */
+  'telemetry.charts': {
+    params: z.object({ target: Target }).strict(),
+    result: ChartChoiceResultSchema,
+  },
+  'telemetry.setCharts': {
+    params: z.object({ target: Target, charts: z.array(ChartChoiceSchema).max(200) }).strict(),
+    result: ChartChoiceResultSchema,
+  },
+} as const;
+
 export const telemetryEvents = {
-  /** Throttled live push (at most ~10 per second), only the charted families' counters. */
+  /** Throttled live push (at most ~10 per second): every counter that changed since the last point. */
   'telemetry.samples': z.object({ runId: RunId, points: z.array(LivePointSchema), events: z.array(RunEventSchema) }),
   'runs.changed': z.object({ runId: RunId, status: z.enum(RUN_STATUSES) }),
 } as const;

@@ -69,7 +69,7 @@ export function ExperimentForm({ state, saved, onChange }: { state: ExperimentFo
         </label>
         <label className="field">
           <span>sample Hz</span>
-          <input value={state.rateHz} size={3} onChange={(e) => set({ rateHz: Math.min(50, Math.max(1, Number(e.target.value) || 10)) })} />
+          <input value={state.rateHz} size={3} onChange={(e) => set({ rateHz: Math.min(100, Math.max(1, Number(e.target.value) || 10)) })} />
         </label>
       </fieldset>
     </div>
