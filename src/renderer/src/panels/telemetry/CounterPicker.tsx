@@ -88,7 +88,10 @@ export function CounterPicker({ lab, host, charts, onChange, onClose }: CounterP
             </button>
             <code>{e.choice}</code>
             <span className="picker-unit">{e.info.unit}</span>
-            <span className="picker-kind">{e.info.kind === 'gauge' ? 'level' : 'counter'}</span>
+            <span className="picker-kind" title={e.info.kindFrom === 'kernel' ? `the kernel's definition (${e.info.source})` : 'not in the kernel lists the lab knows: classified by what the run shows'}>
+              {e.info.kind === 'gauge' ? 'level' : 'counter'}
+              {e.info.kindFrom === 'inferred' ? ' (inferred)' : ''}
+            </span>
             {e.nodes.length > 0 && <span className="muted">nodes {e.nodes.join(', ')}</span>}
             <span className="muted picker-meaning">{e.info.meaning}</span>
           </li>
