@@ -28,7 +28,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { extrasEvery, samplerScript } from '../src/main/telemetry/samplerScript';
+import { samplerScript } from '../src/main/telemetry/samplerScript';
+import { slowEvery } from '../src/shared/telemetry/series';
 import { SAMPLER_NAME } from '../src/main/telemetry/deploySampler';
 import { compileSampler } from '../src/main/testbox/workloads';
 import { FrameParser } from '../src/shared/telemetry/frameParser';
@@ -346,7 +347,7 @@ try {
   if (typeof pcp === 'string') console.error(pcp);
   for (let round = 0; round < rounds; round++)
   for (const rate of rates) {
-    const every = extrasEvery(rate);
+    const every = slowEvery(rate);
     if (rounds > 1) console.error(`round ${round + 1} of ${rounds}`);
     await sleep(2000); // let pmcd's start (or the previous contender's end) settle
     console.error(`${rate} Hz: lab C sampler…`);

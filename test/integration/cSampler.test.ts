@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab } from '../../src/main/lab';
 import { repoRoot } from '../../src/main/repoRoot';
 import { SAMPLER_NAME, deploySampler } from '../../src/main/telemetry/deploySampler';
-import { extrasEvery, samplerScript } from '../../src/main/telemetry/samplerScript';
+import { samplerScript } from '../../src/main/telemetry/samplerScript';
+import { slowEvery } from '../../src/shared/telemetry/series';
 import { compileSampler } from '../../src/main/testbox/workloads';
 import { FrameParser, type Frame } from '../../src/shared/telemetry/frameParser';
 import type { KernelLogRecord } from '../../src/shared/telemetry/kernelLog';
@@ -94,7 +95,7 @@ describe('the C sampler on this machine', () => {
     expect(c.kmsg.some((r) => r.text.includes(before))).toBe(false);
 
     // The shell sampler on the same machine prints the same names (vmstat and extras).
-    const s = await capture('sh', ['-c', samplerScript({ rateHz: 10, extraEvery: extrasEvery(10), kmsg: false })], 500);
+    const s = await capture('sh', ['-c', samplerScript({ rateHz: 10, extraEvery: slowEvery(10), kmsg: false })], 500);
     expect(s.parser.stats.malformedLines).toBe(0);
     const extrasOf = (f: Frame) => [...f.values.keys()].filter(isExtra).sort();
     const shellExtras = extrasOf(s.frames[0]);

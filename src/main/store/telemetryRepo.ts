@@ -59,20 +59,19 @@ export class TelemetryRepo {
 
   /** Merges into the run's meta (the kinds are written while the run is live, the rest at its end). */
   setMeta(runId: number, meta: RunMeta): void {
-    const r = this.db.prepare('SELECT meta_json FROM runs WHERE id = ?').get(runId) as { meta_json: string | null } | undefined;
-    const old: RunMeta = r?.meta_json ? JSON.parse(r.meta_json) : {};
-    this.db.prepare('UPDATE runs SET meta_json = ? WHERE id = ?').run(JSON.stringify({ ...old, ...meta }), runId);
+    this.db.prepare('UPDATE runs SET meta_json = ? WHERE id = ?').run(JSON.stringify({ ...this.meta(runId), ...meta }), runId);
     this.learned.delete(runId);
+  }
+
+  private meta(runId: number): RunMeta {
+    const r = this.db.prepare('SELECT meta_json FROM runs WHERE id = ?').get(runId) as { meta_json: string | null } | undefined;
+    return r?.meta_json ? JSON.parse(r.meta_json) : {};
   }
 
   /** A counter as this run knows it: the catalog, corrected by what the run learned about its kind. */
   describeIn(runId: number, name: string): CounterInfo {
     let kinds = this.learned.get(runId);
-    if (!kinds) {
-      const r = this.db.prepare('SELECT meta_json FROM runs WHERE id = ?').get(runId) as { meta_json: string | null } | undefined;
-      kinds = ((r?.meta_json ? JSON.parse(r.meta_json) : {}) as RunMeta).kinds ?? {};
-      this.learned.set(runId, kinds);
-    }
+    if (!kinds) this.learned.set(runId, (kinds = this.meta(runId).kinds ?? {}));
     const d = describeCounter(name);
     const k = kinds[name];
     return k ? { ...d, ...k } : d;

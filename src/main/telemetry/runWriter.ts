@@ -119,8 +119,8 @@ export class RunWriter {
       const id = this.id(name);
       this.rows.push(id, t, v);
       this.last.set(name, v);
-      if (prev !== undefined && prev !== null && v < prev && this.kindOf(name).kind === 'counter') {
-        const d = this.kindOf(name);
+      const d = prev !== undefined && prev !== null && v < prev ? this.kindOf(name) : undefined;
+      if (d?.kind === 'counter') {
         if (d.kindFrom === 'inferred') {
           // A guessed counter that went down is a level: say so, and no reset.
           this.kinds.set(name, withInferredKind(d, 'gauge'));

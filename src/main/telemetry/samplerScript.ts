@@ -126,12 +126,3 @@ while :; do
   elif [ "$s" -lt $((-P)) ]; then next=$NU; fi
 done
 `;
-
-/**
- * Ticks between reads of the per-node and mTHP files: every 2 s. They are ~170 files (9 mTHP
- * sizes × ~18 stats, plus numastat and meminfo per node) and cost about as much as the
- * whole 10 Hz vmstat loop; their values (levels, slow counters) do not need more.
- */
-export function extrasEvery(rateHz: number): number {
-  return Math.max(1, Math.round(rateHz * 2));
-}

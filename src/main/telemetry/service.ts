@@ -8,7 +8,8 @@ import type { HostSession } from '../hosts/hostSession';
 import { TelemetryRepo } from '../store/telemetryRepo';
 import type { Db } from '../store/store';
 import { RunWriter } from './runWriter';
-import { extrasEvery, samplerScript } from './samplerScript';
+import { samplerScript } from './samplerScript';
+import { slowEvery } from '../../shared/telemetry/series';
 import { deploySampler, type SamplerDeployment } from './deploySampler';
 import { shQuote } from '../hosts/shQuote';
 
@@ -119,18 +120,18 @@ export class TelemetryService {
     }
     const decoder = new StringDecoder('utf8');
     // The C sampler takes whole Hz (the lab's rates are); a fractional rate samples with the shell loop.
-    const every = extrasEvery(p.rateHz);
-    const useC = sampler.ok && Number.isInteger(p.rateHz) && p.rateHz >= 1 && p.rateHz <= 100;
-    const fallback = sampler.ok ? (useC ? null : `the C sampler takes whole rates from 1 to 100 Hz, not ${p.rateHz}`) : sampler.reason;
-    run.info.sampler = useC ? 'c' : 'shell';
-    if (useC && sampler.ok) Object.assign(run.info, { samplerPath: sampler.path, samplerDeploy: sampler.how });
+    const every = slowEvery(p.rateHz);
+    const c = sampler.ok && Number.isInteger(p.rateHz) && p.rateHz >= 1 && p.rateHz <= 100 ? sampler : undefined;
+    const fallback = c ? null : sampler.ok ? `the C sampler takes whole rates from 1 to 100 Hz, not ${p.rateHz}` : sampler.reason;
+    run.info.sampler = c ? 'c' : 'shell';
+    if (c) Object.assign(run.info, { samplerPath: c.path, samplerDeploy: c.how });
     if (fallback) {
       run.info.samplerFallback = fallback;
       this.addEvent(run, 'sampler', `sampling with the shell loop: ${fallback}`, 'warning');
     }
     // Only the lab's own integers and a path the lab chose (quoted) go into the command.
     const script =
-      useC && sampler.ok ? `exec ${shQuote(sampler.path)} ${p.rateHz} ${every} 1` : samplerScript({ rateHz: p.rateHz, extraEvery: every, kmsg: true });
+      c ? `exec ${shQuote(c.path)} ${p.rateHz} ${every} 1` : samplerScript({ rateHz: p.rateHz, extraEvery: every, kmsg: true });
     const exec = channel.exec(script, {
       signal: run.abort.signal,
       discardStdout: true,

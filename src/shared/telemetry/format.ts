@@ -1,4 +1,5 @@
 import type { CounterUnit } from './catalog';
+import type { PlotMode } from './series';
 
 /**
  * The one number-and-unit formatter of the telemetry views (titles, axes, tooltips), so every
@@ -6,7 +7,7 @@ import type { CounterUnit } from './catalog';
  */
 
 /** How a series is plotted: a per-second rate, a count per sample interval, the increase since the run started, or a level (gauges). */
-export type ValueMode = 'rate' | 'interval' | 'delta' | 'value';
+export type ValueMode = PlotMode;
 
 /** Readable unit names (the catalog's units are already plural nouns; 'unknown' is said as such). */
 function unitWord(unit: CounterUnit | string): string {

@@ -96,7 +96,7 @@ export function medianInterval(tSeconds: ArrayLike<number>): number | undefined 
 
 /**
  * Counters the sampler reads only every few ticks (per-node numastat and meminfo, mTHP stats;
- * samplerScript.ts `extrasEvery`, every 2 s). Between reads their stored value is carried
+ * `slowEvery` ticks, every 2 s). Between reads their stored value is carried
  * forward, so a rate or an interval count over one tick would put two seconds of increase into
  * 100 ms (a false spike): they are computed between their reads only.
  */
@@ -104,7 +104,12 @@ export function isSlowCounter(name: string): boolean {
   return /^(numastat|meminfo)\.node\d+\.|^mthp\./.test(name);
 }
 
-/** Ticks between reads of the slow counters at a sampling rate (the same rule as the sampler's extrasEvery). */
+/**
+ * Ticks between reads of the per-node and mTHP files at a sampling rate: every 2 s. Both
+ * samplers are started with it and the charts difference by it. They are ~170 files (9 mTHP
+ * sizes × ~18 stats, plus numastat and meminfo per node) and cost about as much as the whole
+ * 10 Hz vmstat loop; their values (levels, slow counters) do not need more.
+ */
 export function slowEvery(rateHz: number): number {
   return Math.max(1, Math.round(rateHz * 2));
 }
@@ -147,14 +152,16 @@ export interface PlotSeries {
 /** Full-resolution values → the plotted series, downsampled to at most maxPoints. */
 export function plotSeries(tSeconds: Float64Array, values: Float64Array, kind: CounterKind, mode: SeriesMode, maxPoints: number): PlotSeries {
   const { mode: plotMode, y } = modeValues(tSeconds, values, kind, mode);
-  const full: XY = { x: tSeconds, y };
-  if (full.x.length <= maxPoints) return { mode: plotMode, x: full.x, y: full.y, downsampled: 'none' };
-  // Rates, interval counts and gauges: keep the extremes (spikes matter; an interval count stays
-  // the count of one sample interval, the largest and smallest of each bucket). Deltas are monotonic: LTTB keeps the shape.
-  if (plotMode === 'delta') {
-    const d = lttb(full, maxPoints);
-    return { mode: plotMode, x: d.x, y: d.y, downsampled: 'lttb' };
-  }
-  const d = minMaxBuckets(full, maxPoints);
-  return { mode: plotMode, x: d.x, y: d.y, downsampled: 'minmax' };
+  return { mode: plotMode, ...downsampleFor(plotMode, { x: tSeconds, y }, maxPoints) };
+}
+
+/**
+ * At most maxPoints of a plotted series. Rates, interval counts and gauges: keep the extremes
+ * (spikes matter; an interval count stays the count of one sample interval, the largest and
+ * smallest of each bucket). Deltas are monotonic: LTTB keeps the shape.
+ */
+export function downsampleFor(mode: PlotMode, full: XY, maxPoints: number): XY & { downsampled: 'none' | 'lttb' | 'minmax' } {
+  if (full.x.length <= maxPoints) return { ...full, downsampled: 'none' };
+  if (mode === 'delta') return { ...lttb(full, maxPoints), downsampled: 'lttb' };
+  return { ...minMaxBuckets(full, maxPoints), downsampled: 'minmax' };
 }

@@ -49,7 +49,8 @@ export const ZONE_STAT_ITEMS = [
   'nr_unaccepted',
 ] as const;
 
-export const NODE_STAT_ITEMS = [
+/** enum node_stat_item entries that `mod_node_page_state()` moves both ways: levels. */
+export const NODE_STAT_LEVELS = [
   'nr_inactive_anon',
   'nr_active_anon',
   'nr_inactive_file',
@@ -60,16 +61,6 @@ export const NODE_STAT_ITEMS = [
   'nr_isolated_anon',
   'nr_isolated_file',
   'workingset_nodes',
-  'workingset_refault',
-  'workingset_refault_anon',
-  'workingset_refault_file',
-  'workingset_activate',
-  'workingset_activate_anon',
-  'workingset_activate_file',
-  'workingset_restore',
-  'workingset_restore_anon',
-  'workingset_restore_file',
-  'workingset_nodereclaim',
   'nr_anon_pages',
   'nr_mapped',
   'nr_file_pages',
@@ -82,27 +73,13 @@ export const NODE_STAT_ITEMS = [
   'nr_file_hugepages',
   'nr_file_pmdmapped',
   'nr_anon_transparent_hugepages',
-  'nr_vmscan_write',
-  'nr_vmscan_immediate_reclaim',
-  'nr_dirtied',
-  'nr_written',
-  'nr_throttled_written',
   'nr_kernel_misc_reclaimable',
-  'nr_foll_pin_acquired',
-  'nr_foll_pin_released',
   'nr_kernel_stack',
   'nr_shadow_call_stack',
   'nr_page_table_pages',
   'nr_sec_page_table_pages',
   'nr_iommu_pages',
   'nr_swapcached',
-  'pgpromote_success',
-  'pgpromote_candidate',
-  'pgpromote_candidate_nrl',
-  'pgdemote_kswapd',
-  'pgdemote_direct',
-  'pgdemote_khugepaged',
-  'pgdemote_proactive',
   'nr_hugetlb',
   'nr_balloon_pages',
   'nr_kernel_file_pages',
@@ -138,6 +115,9 @@ export const INCREMENT_ONLY_NODE_STATS: ReadonlySet<string> = new Set([
   'pgdemote_khugepaged',
   'pgdemote_proactive',
 ]);
+
+/** enum node_stat_item (include/linux/mmzone.h): the union over the kernels this file covers. */
+export const NODE_STAT_ITEMS: readonly string[] = [...NODE_STAT_LEVELS, ...INCREMENT_ONLY_NODE_STATS];
 
 export const WRITEBACK_STAT_ITEMS = ['nr_dirty_threshold', 'nr_dirty_background_threshold'] as const;
 export const VM_STAT_ITEMS = ['nr_memmap_pages', 'nr_memmap_boot_pages'] as const;

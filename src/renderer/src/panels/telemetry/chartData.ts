@@ -1,8 +1,7 @@
 import type { Series } from '../../../../shared/telemetry/api';
 import { describeCounter } from '../../../../shared/telemetry/catalog';
-import { lttb, minMaxBuckets } from '../../../../shared/telemetry/downsample';
 import type { ValueMode } from '../../../../shared/telemetry/format';
-import { atReads, isSlowCounter, medianInterval, perInterval, ratePerSecond, type SeriesMode } from '../../../../shared/telemetry/series';
+import { atReads, downsampleFor, isSlowCounter, medianInterval, modeValues, type SeriesMode } from '../../../../shared/telemetry/series';
 import type { LiveStore } from './liveStore';
 
 /** One plotted series, live or stored. */
@@ -33,15 +32,10 @@ export function livePlot(store: LiveStore, name: string, mode: SeriesMode, domai
   let t: Float64Array = Float64Array.from(times.slice(i0, i1));
   let v: Float64Array = store.values(name).subarray(i0, i1);
   if (slow) ({ t, v } = atReads(t, v, slowEvery, i0 - store.firstIndex(name)));
-  let y: Float64Array;
-  let m: ValueMode;
-  if (kind === 'gauge') [y, m] = [Float64Array.from(v), 'value'];
-  else if (mode === 'delta') [y, m] = [Float64Array.from(v), 'delta'];
-  else if (mode === 'interval') [y, m] = [perInterval(v), 'interval'];
-  else [y, m] = [ratePerSecond(t, v), 'rate'];
+  // A live counter is already its increase since the start: 'delta' plots it as it is.
+  const { mode: m, y } = kind === 'counter' && mode === 'delta' ? { mode: 'delta' as const, y: Float64Array.from(v) } : modeValues(t, v, kind, mode);
   const intervalS = m === 'interval' ? medianInterval(t) : undefined;
-  if (t.length <= maxPoints) return { name, mode: m, intervalS, t, y: nanToNull(y) };
-  const d = m === 'delta' ? lttb({ x: t, y }, maxPoints) : minMaxBuckets({ x: t, y }, maxPoints);
+  const d = downsampleFor(m, { x: t, y }, maxPoints);
   return { name, mode: m, intervalS, t: d.x, y: nanToNull(d.y) };
 }
 
