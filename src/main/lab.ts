@@ -38,6 +38,7 @@ import type { z } from 'zod';
 import { TelemetryService } from './telemetry/service';
 import { telemetryHandlers } from './telemetry/handlers';
 import { isOwnerAlive } from './knobs/owner';
+import { recoverTracing } from './trace/traceRecovery';
 
 export type LabShell = 'electron' | 'headless';
 export type LabListener = <E extends LabEvent>(event: E, payload: LabEventPayload<E>) => void;
@@ -76,6 +77,8 @@ export class Lab {
   readonly knobRecovery: Promise<{ restored: KnobRestoreResult[]; offered: string[] }>;
   /** Sampling runs (issue 5); runs a dead lab left 'running' are marked interrupted here. */
   readonly telemetry: TelemetryService;
+  /** The start-up recovery of tracefs instances a dead lab left on a host (local: at once; others when traced again). */
+  readonly traceRecovery: Promise<Array<{ target: string; restored: boolean; error?: string }>>;
   /** Experiments (issue 7): knobs + sampling + workload + prediction, one per host at a time. */
   readonly experiments: ExperimentService;
   /** Kernel crashes hosts' consoles reported, by target, and the targets whose transport reports them. */
@@ -104,6 +107,13 @@ export class Lab {
       owner: processIdentity() ?? `pid ${process.pid}`,
       isOwnerAlive,
     });
+    this.traceRecovery = recoverTracing(this.telemetry.traces, (t) => this.session(t), (o) => o !== null && !isOwnerAlive(o), (t) => autoRestore && t === 'local');
+    this.traceRecovery.then(
+      (r) => {
+        for (const x of r) if (!x.restored) process.stderr.write(`numa-lab: could not remove the tracefs instance an earlier lab left on ${x.target}: ${x.error ?? 'still busy'}\n`);
+      },
+      (e) => process.stderr.write(`numa-lab: could not recover tracing state: ${e instanceof Error ? e.message : e}\n`),
+    );
     this.experiments = new ExperimentService(
       this.db,
       {
@@ -177,6 +187,7 @@ export class Lab {
     t.onKernelCrash?.((crash) => {
       this.crashes.set(key, crash);
       this.knobs.kernelGone(key);
+      this.telemetry.traces.kernelGone(key);
       this.telemetry.hostCrashed(key, crash);
     });
     s.onState((st) => this.emit('hosts.state', st));
@@ -321,6 +332,7 @@ export class Lab {
     await this.experiments.close();
     await this.telemetry.close();
     await this.knobRecovery.catch(() => undefined);
+    await this.traceRecovery.catch(() => undefined);
     await this.knobs.restoreOwned().catch((e) => process.stderr.write(`numa-lab: could not restore knobs on close: ${e instanceof Error ? e.message : e}\n`));
     if (this.closed) return;
     this.closed = true;

@@ -311,6 +311,39 @@ for (const series of SERIES) {
         }
       }, 120_000);
 
+      it("migrate:mm_migrate_pages from the kernel: thp-move and mbind-move unmap=0.5 make the model's calls, field by field; the other kernel's model diverges call by call", async () => {
+        const fields = (c: Record<string, unknown>) => Object.fromEntries(Object.entries(c).filter(([k]) => !['t', 'comm', 'pid', 'tgid'].includes(k)));
+        for (const workload of ['thp-move', 'mbind-move']) {
+          const { code, json } = await cliRun(series, ['--workload', workload, '--param', 'thps=8', '--param', 'unmap=0.5', '--baseline', '0', '--cooldown', '0']);
+          expect(code, `${workload}: ${json.reason}`).toBe(0);
+          expect(json.measured.trace).toMatchObject({ status: 'captured', overrun: 0, dropped: 0, malformed: 0 });
+          const measured = json.measured.migrateCalls.migrate as Array<Record<string, unknown>>;
+          const predicted = json.predicted.migrateCalls.migrate as Array<Record<string, unknown>>;
+          // move_pages(2) migrates each THP's batch in a call of its own here; mbind(2) the whole region in one.
+          expect(measured.length, workload).toBe(workload === 'thp-move' ? 8 : 1);
+          expect(measured.map(fields), workload).toEqual(predicted.map(fields));
+          const perCall = workload === 'thp-move' ? 1 : 8;
+          const reason = workload === 'thp-move' ? 'syscall_or_cpuset' : 'mempolicy_mbind';
+          // 6.12 splits each partially mapped THP first (its tracepoint also has nr_split); 6.1 moves them whole.
+          const expected =
+            series === '6.1'
+              ? { reason, mode: 'MIGRATE_SYNC', succeeded: 512 * perCall, failed: 0, thp_succeeded: perCall, thp_failed: 0, thp_split: 0 }
+              : { reason, mode: 'MIGRATE_SYNC', succeeded: 512 * perCall, failed: 0, thp_succeeded: 0, thp_failed: perCall, thp_split: perCall, large_folio_split: perCall };
+          for (const c of measured) expect(fields(c), workload).toEqual(expected);
+          for (const c of measured) expect(c.tgid ?? c.pid, 'the workload made the call').toBe(measured[0]!.tgid ?? measured[0]!.pid);
+          expect(json.verdictsByPhase.migrate.find((v: { counter: string }) => v.counter === 'trace:calls')).toMatchObject({ verdict: 'exact', measured: measured.length, predicted: measured.length });
+          expect(json.verdictsByPhase.setup.find((v: { counter: string }) => v.counter === 'trace:calls')).toMatchObject({ verdict: 'exact', measured: 0, predicted: 0 });
+        }
+        // The model of the other kernel: the calls differ in what they did, and the judgement says so.
+        const other = series === '6.1' ? 'linux-6.12+' : 'linux-6.1';
+        const { code, json } = await cliRun(series, ['--workload', 'thp-move', '--param', 'thps=8', '--param', 'unmap=0.5', '--kernel', other, '--baseline', '0', '--cooldown', '0']);
+        expect(code).toBe(3);
+        const row = json.verdictsByPhase.migrate.find((v: { counter: string }) => v.counter === 'trace:calls');
+        expect(row.verdict).toBe('diverged');
+        expect(row.reason).toMatch(/^8 calls measured, 8 predicted; calls 1–8: thp_succeeded measured [01], predicted [01]/);
+        expect(json.reason).toContain('trace:calls');
+      }, 240_000);
+
       it('zero-filled partially mapped THPs: the model of the split (6.12 remaps zero pages: -EFAULT statuses) holds on the real kernel', async () => {
         const { done } = await lab.experiments.start({ target: box.target, workload: 'thp-move', params: { thps: '8', unmap: '0.5', zero: '1' }, knobs: {}, repeat: 1, rateHz: 5, baselineS: 0, cooldownS: 0 });
         const row = await done;
@@ -483,6 +516,15 @@ for (const series of SERIES) {
           expect(json.verdict).toBe('agrees');
           expect(json.repetitions[0].replay.inputs).toEqual(expect.arrayContaining([expect.objectContaining({ knob: 'numa.balancing', value: '1', source: 'workload' })]));
           expect(json.repetitions[0].phases.migrate.numa_pages_migrated).toBeGreaterThan(4096);
+          // The kernel's calls for NUMA balancing, counted per reason against the model's (the order follows the scheduler).
+          expect(json.measured.trace).toMatchObject({ status: 'captured', overrun: 0, dropped: 0 });
+          const misplaced = (json.measured.migrateCalls.migrate as Array<{ reason: string; mode: string }>).filter((c) => c.reason === 'numa_misplaced');
+          expect(misplaced.length).toBeGreaterThan(0);
+          for (const c of misplaced) expect(c.mode).toBe('MIGRATE_ASYNC');
+          const calls = json.verdictsByPhase.migrate.find((v: { counter: string }) => v.counter === 'trace:numa_misplaced.calls');
+          expect(calls).toMatchObject({ measured: misplaced.length });
+          expect(['exact', 'within tolerance']).toContain(calls.verdict);
+          expect(['exact', 'within tolerance']).toContain(json.verdictsByPhase.migrate.find((v: { counter: string }) => v.counter === 'trace:numa_misplaced.pages').verdict);
           expect(json.forecast.inputs).toEqual(expect.arrayContaining([expect.objectContaining({ knob: 'sim.prewindow_cpu_ms', source: 'assumed' })]));
           const row = lab.experiments.repo.get(json.experimentId)!;
           expect(row.outcome!.spec.knobs['numa.balancing']).toBe('1');

@@ -10,6 +10,7 @@ import { PER_RUN_COUNTERS, perRunRows } from '../../shared/experiments/perRun';
 import { exitStatusFor } from '../../shared/api/errorCodes';
 import { mean } from '../../shared/experiments/stats';
 import type { Forecast, ModelInput } from '../../shared/experiments/api';
+import { alignCalls, modelCallsByPhase, type MigrateCall } from '../../shared/trace/migrateCalls';
 
 /** `numa-lab run`: the lab's main job from a script — measure, predict, compare. Exit 3 = diverged. */
 export const runCommand: CliCommand = {
@@ -24,7 +25,8 @@ export const runCommand: CliCommand = {
     ...VARIANT_FLAGS,
     { name: 'baseline', type: 'string', valueName: 's', help: 'seconds sampled before the workload (default 1)' },
     { name: 'cooldown', type: 'string', valueName: 's', help: 'seconds sampled after it (default 1)' },
-    { name: 'json', type: 'bool', help: 'print {experimentId, verdict, measured, predicted (the replay), forecast, verdicts, repetitions (each with its replay and forecast verdicts)} as JSON' },
+    { name: 'no-trace', type: 'bool', help: "do not capture the kernel's migrate:mm_migrate_pages trace" },
+    { name: 'json', type: 'bool', help: 'print {experimentId, verdict, measured, predicted (the replay), forecast, verdicts, repetitions (each with its replay and forecast verdicts)} as JSON; measured.migrateCalls / predicted.migrateCalls are the calls per phase (measured: the first completed repetition; each repetition has its own)' },
   ],
   async run({ positionals, flags, out, err }) {
     if (positionals.length !== 1) throw new UsageError('run needs exactly one <target>, e.g. testbox:numa2 or local');
@@ -50,6 +52,7 @@ export const runCommand: CliCommand = {
           ...(model.variant ? { variant: model.variant } : {}),
           baselineS: parseIntFlag('baseline', flags.baseline, 0, 600, 1),
           cooldownS: parseIntFlag('cooldown', flags.cooldown, 0, 600, 1),
+          ...(flags['no-trace'] ? { trace: false } : {}),
         },
         flags.json ? undefined : (p) => err(`[${p.repetition}/${p.of}] ${p.phase}: ${p.message}`),
       );
@@ -92,6 +95,12 @@ function meanShape(runs: MeasuredRun[], template: MeasuredRun) {
   };
 }
 
+/** The calls of the first completed repetition whose trace was captured (and how its capture went). */
+function firstTrace(runs: readonly MeasuredRun[]) {
+  const m = runs.find((r) => r.status === 'completed' && r.trace?.status === 'captured') ?? runs.find((r) => r.trace);
+  return m?.trace ? { trace: m.trace, migrateCalls: m.migrateCalls ?? {} } : {};
+}
+
 /** One repetition's verdicts against one prediction, from the counters' per-run verdicts. */
 function verdictsOfRun(vs: readonly CounterVerdict[] | undefined, repetition: number) {
   return (vs ?? []).flatMap((v) => {
@@ -110,8 +119,8 @@ export function runJson(o: ExperimentOutcome) {
     counts: o.judgement?.counts ?? {},
     warnings: o.warnings ?? [],
     model: o.model ?? null,
-    measured: meanShape(o.measured, o.measured[0]!),
-    predicted: p && { kernel: p.variant.name, workload: p.workload, params: p.params, phases: p.phases, deltas: p.deltas, events: p.events, movePages: p.movePages, bug: p.bug },
+    measured: { ...meanShape(o.measured, o.measured[0]!), ...firstTrace(o.measured) },
+    predicted: p && { kernel: p.variant.name, workload: p.workload, params: p.params, phases: p.phases, deltas: p.deltas, events: p.events, movePages: p.movePages, bug: p.bug, migrateCalls: modelCallsByPhase(p.trace, p.events) },
     forecast: f && { kernel: f.kernel, inputs: f.inputs, phases: f.phases, deltas: f.deltas, ranges: f.ranges, uncertain: f.uncertain, bug: f.bug, movePages: f.movePages, verdict: f.judgement?.verdict ?? null, reason: f.judgement?.reason ?? null, asForecast: f.asForecast ?? null, verdicts: f.verdicts ?? [] },
     verdicts: o.verdicts,
     verdictsByPhase: o.verdictsByPhase,
@@ -126,8 +135,9 @@ export function runJson(o: ExperimentOutcome) {
         movePages: m.movePages,
         events: m.events,
         ...(m.crash ? { crash: m.crash } : {}),
+        ...(m.trace ? { trace: m.trace, migrateCalls: m.migrateCalls ?? {} } : {}),
         ...(m.exitCode !== undefined ? { exitCode: m.exitCode, output: m.output, stderr: m.stderr ?? '' } : {}),
-        replay: r ? { inputs: r.inputs, phases: r.phases, deltas: r.deltas, ranges: r.ranges, movePages: r.movePages, bug: r.bug, verdicts: verdictsOfRun(o.verdicts, i + 1) } : null,
+        replay: r ? { inputs: r.inputs, phases: r.phases, deltas: r.deltas, ranges: r.ranges, movePages: r.movePages, bug: r.bug, migrateCalls: r.migrateCalls ?? {}, verdicts: verdictsOfRun(o.verdicts, i + 1) } : null,
         forecast: f?.verdicts ? { verdicts: verdictsOfRun(f.verdicts, i + 1) } : null,
       };
     }),
@@ -156,6 +166,24 @@ export function formatVerdicts(vs: CounterVerdict[]): string {
   const w = Math.max(8, ...shown.map((v) => v.counter.length));
   const head = `${'counter'.padEnd(w)}  ${'measured'.padStart(10)}  ${'predicted'.padStart(10)}  ${'diff'.padStart(8)}  verdict`;
   return [head, ...shown.map((v) => `${v.counter.padEnd(w)}  ${String(v.measured).padStart(10)}  ${String(v.predicted).padStart(10)}  ${String(v.difference).padStart(8)}  ${verdictText(v)}`)].join('\n');
+}
+
+/** Repetition 1's calls beside its replay's, per phase (the first 20 of each), or why there are none. */
+export function formatCalls(o: ExperimentOutcome): string[] {
+  const m = o.measured[0];
+  if (!m?.trace) return [];
+  if (m.trace.status !== 'captured') return ['', `kernel trace missing: ${m.trace.reason}`];
+  const lines = ['', `migrate:mm_migrate_pages, repetition 1: ${m.trace.calls} calls traced (every task), ${m.trace.kept} compared; overrun ${m.trace.overrun}, dropped ${m.trace.dropped}`];
+  const predicted = o.replays?.find((r) => r.repetition === 1)?.migrateCalls ?? {};
+  const cell = (c: MigrateCall | null) => (c ? `${c.reason} ${c.mode} ok=${c.succeeded} fail=${c.failed} thp=${c.thp_succeeded}/${c.thp_failed} split=${c.thp_split}${c.large_folio_split !== undefined ? ` lsplit=${c.large_folio_split}` : ''}` : '—');
+  for (const [phase, calls] of Object.entries(m.migrateCalls ?? {})) {
+    const aligned = alignCalls(calls, predicted[phase] ?? []);
+    if (!aligned.length) continue;
+    lines.push(`  phase ${phase}: ${calls.length} measured, ${(predicted[phase] ?? []).length} predicted`);
+    for (const a of aligned.slice(0, 20)) lines.push(`    ${String(a.index + 1).padStart(4)}  ${cell(a.measured).padEnd(64)} | ${cell(a.predicted)}${a.differs.length ? `   differs: ${a.differs.join(', ')}` : ''}`);
+    if (aligned.length > 20) lines.push(`    … ${aligned.length - 20} more`);
+  }
+  return lines;
 }
 
 /** Model inputs, one line each: knob=value (source: detail). */
@@ -198,6 +226,7 @@ export function formatRunText(id: number, o: ExperimentOutcome): string {
   if (o.replays?.length) lines.push('', 'replay (the model given what the runs measured), repetition 1:', formatInputs(o.replays[0]!.inputs.filter((i) => i.source !== 'host')));
   for (const [phase, vs] of Object.entries(o.verdictsByPhase)) lines.push('', `phase ${phase} (each repetition against its replay)`, formatVerdicts(vs));
   if (o.predicted) lines.push('', 'whole run', formatVerdicts(o.verdicts));
+  lines.push(...formatCalls(o));
   if (o.predictedPerRun?.length) lines.push('', "per repetition, phase migrate: measured / predicted for that run's own CPU clocks", formatPerRun(o));
   const status = (s: { status: Record<string, number> } | null | undefined) => (s ? Object.entries(s.status).map(([k, n]) => `${k}=${n}`).join(' ') : '—');
   if (o.measured.some((m) => m.movePages) || o.predicted?.movePages) {

@@ -4,6 +4,8 @@ import { UsageError } from './args';
 import { CHARTED_FAMILIES, describeCounter, type CounterFamily } from '../../shared/telemetry/catalog';
 import type { RunSummary } from '../../shared/telemetry/api';
 import type { TelemetryRepo } from '../store/telemetryRepo';
+import type { TraceRepo } from '../trace/traceRepo';
+import { totalsByReason, type ReasonTotals, type TraceCapture } from '../../shared/trace/migrateCalls';
 
 /** "30s", "2m", "1h", "500ms" or plain seconds → seconds. */
 export function parseDuration(raw: string): number {
@@ -37,6 +39,8 @@ export interface RunReport {
   /** Per charted family: counters (kind counter) whose cumulative delta over the run is not zero. */
   deltas: Record<string, Record<string, { delta: number; unit: string }>>;
   events: Array<{ t: number; kind: string; severity: string | null; text: string }>;
+  /** With --trace: how the capture went, and the migrate_pages() calls per reason (every task). */
+  trace?: { capture: TraceCapture | null; byReason: Record<string, ReasonTotals> };
 }
 
 export function runReport(repo: TelemetryRepo, runId: number): RunReport {
@@ -52,6 +56,10 @@ export function runReport(repo: TelemetryRepo, runId: number): RunReport {
   }
   const events = repo.events(runId).map((e) => ({ t: e.t, kind: e.kind, severity: e.severity, text: e.text }));
   return { run, deltas, events };
+}
+
+export function withTrace(report: RunReport, traces: TraceRepo, capture: TraceCapture | null): RunReport {
+  return { ...report, trace: { capture, byReason: totalsByReason(traces.calls(report.run.id)) } };
 }
 
 export function formatReport(r: RunReport): string {
@@ -70,16 +78,22 @@ export function formatReport(r: RunReport): string {
     lines.push(`events (${r.events.length})`);
     for (const e of r.events.slice(0, 20)) lines.push(`  ${e.t.toFixed(2).padStart(8)} s  ${e.kind}${e.severity ? `/${e.severity}` : ''}  ${e.text}`);
   }
+  if (r.trace) {
+    const c = r.trace.capture;
+    lines.push(c?.status === 'captured' ? `kernel trace: ${c.calls} migrate_pages() calls (overrun ${c.overrun}, dropped ${c.dropped})${c.reason ? `; ${c.reason}` : ''}` : `kernel trace missing: ${c?.reason ?? 'not started'}`);
+    for (const [reason, t] of Object.entries(r.trace.byReason)) lines.push(`  ${reason.padEnd(18)} ${String(t.calls).padStart(8)} calls  ${String(t.succeeded).padStart(10)} pages moved  ${String(t.failed).padStart(8)} failed`);
+  }
   return lines.join('\n');
 }
 
 export const sampleCommand: CliCommand = {
   words: ['sample'],
-  usage: 'numa-lab sample <target> [--rate 10] [--duration 30s] [--json]',
+  usage: 'numa-lab sample <target> [--rate 10] [--duration 30s] [--trace] [--json]',
   summary: 'record /proc/vmstat, per-node, mTHP and kernel-log data of a host into a run; prints its id, then the deltas',
   flags: [
     { name: 'rate', type: 'string', valueName: 'Hz', help: 'samples per second, 1 to 100 (default 10)' },
     { name: 'duration', type: 'string', valueName: 'time', help: 'how long: 30s, 2m, 1h (default: until Ctrl-C)' },
+    { name: 'trace', type: 'bool', help: "also capture the kernel's migrate:mm_migrate_pages trace (tracefs, root)" },
     { name: 'json', type: 'bool', help: 'print the run and its deltas as JSON at the end' },
   ],
   async run({ positionals, flags, out, err }) {
@@ -92,13 +106,18 @@ export const sampleCommand: CliCommand = {
     };
     let runId: number | undefined;
     try {
-      runId = await lab.telemetry.start({ target: positionals[0], rateHz, durationS });
+      runId = await lab.telemetry.start({ target: positionals[0], rateHz, durationS, ...(flags.trace ? { trace: true } : {}) });
+      if (flags.trace) {
+        const t = await lab.telemetry.traceReady(runId);
+        err(t.capturing ? `run ${runId}: tracing migrate:mm_migrate_pages` : `run ${runId}: no kernel trace: ${t.missing}`);
+      }
       process.on('SIGINT', onSigint);
       const msg = `run ${runId}: sampling ${positionals[0]} at ${rateHz} Hz ${durationS ? `for ${durationS} s` : 'until Ctrl-C'}`;
       if (flags.json) err(msg);
       else out(msg);
       const end = await lab.telemetry.whenDone(runId);
-      const report = runReport(lab.telemetry.repo, runId);
+      const plain = runReport(lab.telemetry.repo, runId);
+      const report = flags.trace ? withTrace(plain, lab.telemetry.traces, lab.telemetry.traceOf(runId)) : plain;
       out(flags.json ? JSON.stringify(report, null, 2) : formatReport(report));
       return end.status === 'completed' || end.status === 'stopped-by-user' ? 0 : 1;
     } finally {

@@ -4,6 +4,8 @@ import { SCAN_BOUNDARY_CPU_MS } from '../../shared/experiments/scanBoundary';
 import { verdicts, type RunInput, type VerdictOptions } from '../../shared/experiments/verdict';
 import type { ExperimentPlan } from './plan';
 import type { ExperimentReplay } from './replay';
+import { traceVerdicts, type TraceRule, type TraceRun } from '../../shared/experiments/traceVerdicts';
+import { modelCallsByPhase } from '../../shared/trace/migrateCalls';
 
 type Deltas = Record<string, number>;
 type Judged = Pick<ExperimentOutcome, 'verdicts' | 'verdictsByPhase' | 'judgement' | 'diverged'> & { forecast: Forecast | null };
@@ -52,9 +54,31 @@ export function judgeOutcome(plan: ExperimentPlan, measured: readonly MeasuredRu
     };
   }
 
-  const rv = replay ? judgeRuns(completed, (rep) => replay.replays.find((r) => r.repetition === rep)!, replay.predicted, { ...opts, uncertainty: REPLAY_UNCERTAINTY }) : { byPhase: {}, total: [] };
+  const counters = replay ? judgeRuns(completed, (rep) => replay.replays.find((r) => r.repetition === rep)!, replay.predicted, { ...opts, uncertainty: REPLAY_UNCERTAINTY }) : { byPhase: {}, total: [] };
+  const rv = replay ? withTrace(counters, completed, replay, traceRule(plan, opts)) : counters;
   const judgement = judgementOf(rv.total, replay ? replay.predicted.bug : (forecast?.bug ?? null));
   return { verdicts: rv.total, verdictsByPhase: rv.byPhase, judgement, diverged: isDisagreement(judgement.verdict), forecast: judgedForecast };
+}
+
+/** How the calls are judged: call by call where the workload alone decides them, per reason where the scheduler does. */
+function traceRule(plan: ExperimentPlan, opts: VerdictOptions): TraceRule {
+  if (opts.infoOnly?.includes('pgmigrate_success')) return 'info';
+  return opts.otherPagesMove ? 'per-reason' : 'sequence';
+}
+
+/** The counters' verdicts with the trace's rows after them, over the repetitions whose trace was captured. */
+function withTrace(counters: { byPhase: Record<string, CounterVerdict[]>; total: CounterVerdict[] }, completed: readonly Completed[], replay: ExperimentReplay, rule: TraceRule) {
+  const runs: TraceRun[] = completed.flatMap(({ repetition, run }) => {
+    const predicted = replay.replays.find((r) => r.repetition === repetition)?.migrateCalls;
+    return run.trace?.status === 'captured' && run.migrateCalls && predicted ? [{ repetition, measured: run.migrateCalls, predicted }] : [];
+  });
+  if (!runs.length) return counters;
+  const phases = Object.keys(runs[0]!.measured);
+  const t = traceVerdicts(runs, modelCallsByPhase(replay.predicted.trace, replay.predicted.events), phases, rule);
+  return {
+    byPhase: { ...counters.byPhase, ...Object.fromEntries(Object.entries(t.byPhase).map(([p, vs]) => [p, [...(counters.byPhase[p] ?? []), ...vs]])) },
+    total: [...counters.total, ...t.total],
+  };
 }
 
 /** Every completed repetition against its own prediction, phase by phase and in total; `reference` is the value shown beside the mean. */

@@ -10,6 +10,7 @@ import { vmstatSnapshot } from './snapshot';
 import { LineSplitter, parseWorkloadLine } from './workloadLines';
 import type { ExperimentPlan } from './plan';
 import { parseOops } from '../../shared/experiments/oops';
+import { callsByPhase, madeBy } from '../trace/callsByPhase';
 
 /** A kernel crash the host's console reported (serial hosts: the virtual NUMA box). */
 export interface HostCrash {
@@ -100,14 +101,23 @@ export async function runRepetition(
     const knobState = await deps.knobs.list(req.target);
     knobValues = Object.fromEntries(knobState.knobs.filter((k) => k.present && k.current !== null).map((k) => [k.id, String(k.current)]));
 
-    runId = await deps.telemetry.start({ target: req.target, rateHz: req.rateHz });
+    // The kernel's migrate_pages() trace beside the counters, collected when the run ends (no extra commands while the workload runs).
+    runId = await deps.telemetry.start({ target: req.target, rateHz: req.rateHz, trace: req.trace !== false, traceLive: false });
     run.runId = runId;
+    if (req.trace !== false) {
+      const t = await deps.telemetry.traceReady(runId);
+      if (t.missing) event('note', `no kernel trace: ${t.missing}`);
+    }
+    const mark = (at: string) => deps.telemetry.traceMark(runId!, `phase ${at}`);
     progress('baseline', `sampling ${req.rateHz} Hz for ${req.baselineS} s`);
     event('phase', 'baseline begins', 'baseline');
     await sleep(req.baselineS * 1000, opts.signal);
 
     // A custom command has no holds: one phase, `run`, from its start to its exit.
-    if (custom) snaps.push({ at: 'run', values: (await vmstatSnapshot(session)).values });
+    if (custom) {
+      snaps.push({ at: 'run', values: (await vmstatSnapshot(session)).values });
+      await mark('run');
+    }
     proc = await HostProcess.start(session, argv);
     run.workloadStartS = (Date.now() - t0) / 1000;
     if (custom) event('phase', 'run begins', 'run');
@@ -132,6 +142,8 @@ export async function runRepetition(
           const s = await vmstatSnapshot(session);
           run.refreshed &&= s.refreshed;
           snaps.push({ at: l.phase, values: s.values });
+          // In the trace stream while the workload holds: the calls before it are the last phase's, those after it this one's.
+          await mark(l.phase);
           await proc.signal('USR1');
         } else if (l.kind === 'phase') {
           if (l.edge === 'begin') progress(l.phase === 'setup' ? 'setup' : 'migrate', `${l.phase} begins`);
@@ -147,6 +159,7 @@ export async function runRepetition(
         run.stderr = await proc.stderr();
         if (custom) {
           snaps.push({ at: 'end', values: (await vmstatSnapshot(session)).values });
+          await mark('end');
           event('phase', `run ends (status ${exit.code})`, 'run');
         }
         if (exit.code !== 0) {
@@ -198,9 +211,29 @@ export async function runRepetition(
     if (runId !== null) {
       const end = { completed: 'completed', stopped: 'stopped-by-user', 'host-lost': 'host-lost', crashed: 'crashed', failed: 'interrupted' } as const;
       await deps.telemetry.stop(runId, end[run.status], run.error).catch(() => undefined);
+      readTrace(deps.telemetry, runId, run, plan, proc?.pid);
     }
     progress('restore', pushed ? 'knobs back to their snapshot' : 'nothing to restore');
     if (pushed) await deps.knobs.popSettings(req.target).catch((e) => (run.error ??= `restoring knobs failed: ${e instanceof Error ? e.message : e}`));
   }
   return { run, knobValues };
+}
+
+/**
+ * The run's trace into its result: the calls per measured phase. A NUMA-balancing workload's
+ * calls are every task's (as the counters are machine-wide); the others', the workload
+ * process's own (kcompactd or another process's migrations are not the workload's).
+ */
+function readTrace(telemetry: TelemetryService, runId: number, run: MeasuredRun, plan: ExperimentPlan, pid: number | undefined): void {
+  const summary = telemetry.traceOf(runId);
+  if (!summary) return;
+  if (summary.status !== 'captured') {
+    run.trace = summary;
+    return;
+  }
+  const everyTask = plan.workload.mechanism === 'numa-balancing' || pid === undefined;
+  const split = callsByPhase(telemetry.traces.rows(runId), Object.keys(run.phases), everyTask ? () => true : madeBy(pid));
+  run.migrateCalls = split.byPhase;
+  const cut = split.dropped ? `${split.dropped} calls beyond the first ${split.kept} of a phase are kept in the run's trace only` : null;
+  run.trace = { ...summary, kept: split.kept, reason: [summary.reason, cut].filter(Boolean).join('; ') || null };
 }

@@ -6,6 +6,7 @@ import { calibrationInputs } from './calibrate';
 import { rangesOf } from './forecast';
 import { hostKnobInputs, userModelInputs } from './modelInputs';
 import type { ExperimentPlan } from './plan';
+import { modelCallsByPhase } from '../../shared/trace/migrateCalls';
 
 export interface ExperimentReplay {
   /** The model given the mean of the repetitions' measurements, with its series for the charts. */
@@ -71,6 +72,7 @@ export async function replayExperiment(
       ranges: rangesOf(shifted ? [center, shifted] : [center]),
       bug: center.bug,
       movePages: center.movePages,
+      migrateCalls: modelCallsByPhase(center.trace, center.events),
     };
   });
   return {

@@ -100,6 +100,10 @@ export async function runExperiment(deps: ExperimentDeps, asked: ExperimentReque
   if (collapsed && plan.workload.simulated)
     plan.warnings.push(`khugepaged collapsed THPs during ${collapsed} of ${measured.length} repetition${measured.length === 1 ? '' : 's'} (thp_collapse_alloc > 0): the model has no khugepaged, so the collapsed THPs' pages are counted as if they had stayed as they were`);
   const completed = measured.map((run, i) => ({ repetition: i + 1, run })).filter((c) => c.run.status === 'completed');
+  for (const c of completed) {
+    if (c.run.trace?.status === 'missing') plan.warnings.push(`repetition ${c.repetition} has no kernel trace (${c.run.trace.reason}): its migrate_pages() calls are not compared`);
+    else if (c.run.trace && (c.run.trace.overrun || c.run.trace.dropped)) plan.warnings.push(`repetition ${c.repetition}: the trace buffer lost records (overrun ${c.run.trace.overrun}, dropped ${c.run.trace.dropped}), so its call list is incomplete`);
+  }
   let replay: ExperimentReplay | null = null;
   if (plan.workload.simulated && completed.length) {
     progress(req.repeat, 'simulate', `replaying ${completed.length} repetition${completed.length === 1 ? '' : 's'} with the model ${plan.model?.name ?? plan.modelSpec.kernel}`);

@@ -183,4 +183,40 @@ export const migrations: Migration[] = [
         charts_json TEXT NOT NULL
       );`,
   },
+  {
+    version: 9,
+    name: 'migrate trace',
+    // The tracefs instance the lab makes on a host to trace migrate_pages() calls, journaled
+    // before it is made (like a knob): the files it set and the value each held, the reader
+    // process and its folder, so a start after a lab that died can put it all back. And the
+    // records a run's trace captured, on the run's clock (t_ms), each with the task that made it.
+    sql: `
+      CREATE TABLE trace_journal (
+        id INTEGER PRIMARY KEY,
+        target TEXT NOT NULL,
+        tracefs TEXT,
+        instance TEXT NOT NULL,
+        settings_json TEXT NOT NULL DEFAULT '{}',
+        reader_pid INTEGER,
+        reader_dir TEXT,
+        run_id INTEGER,
+        owner TEXT,
+        started_at TEXT NOT NULL,
+        restored_at TEXT,
+        restore_note TEXT
+      );
+      CREATE INDEX trace_journal_open ON trace_journal (target) WHERE restored_at IS NULL;
+      CREATE TABLE trace_calls (
+        run_id INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        t_ms REAL NOT NULL,
+        event TEXT NOT NULL,
+        comm TEXT,
+        pid INTEGER,
+        tgid INTEGER,
+        cpu INTEGER,
+        fields_json TEXT NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      );`,
+  },
 ];

@@ -1,3 +1,4 @@
+import type { TraceCapture } from '../../shared/trace/migrateCalls';
 import { describeCounter, type CounterInfo } from '../../shared/telemetry/catalog';
 import type { CounterDesc, ParseReport, RunDetail, RunEvent, RunEventKind, RunStatus, RunSummary, Series } from '../../shared/telemetry/api';
 import { atReads, atSampleTimes, cumulativeDelta, isSlowCounter, medianInterval, plotSeries, slowEvery, type SeriesMode } from '../../shared/telemetry/series';
@@ -32,6 +33,8 @@ export interface RunMeta {
   parse?: ParseReport;
   /** Kinds the run learned: from the kernel's print order, or from a guessed counter going down. */
   kinds?: Record<string, LearnedKind>;
+  /** How the run's kernel trace went (runs asked to trace only). */
+  trace?: TraceCapture;
 }
 
 export type LearnedKind = Pick<CounterInfo, 'kind' | 'kindFrom' | 'source'>;
@@ -61,6 +64,10 @@ export class TelemetryRepo {
   setMeta(runId: number, meta: RunMeta): void {
     this.db.prepare('UPDATE runs SET meta_json = ? WHERE id = ?').run(JSON.stringify({ ...this.meta(runId), ...meta }), runId);
     this.learned.delete(runId);
+  }
+
+  traceMeta(runId: number): TraceCapture | null {
+    return this.meta(runId).trace ?? null;
   }
 
   private meta(runId: number): RunMeta {

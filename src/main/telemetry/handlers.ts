@@ -38,6 +38,11 @@ export function telemetryHandlers(service: () => TelemetryService, canonical: (t
       return { runId, ...r };
     },
     'runs.events': async ({ runId, from, to }) => found(() => (service().repo.get(runId), service().repo.events(runId, from, to))),
+    'runs.migrateCalls': async ({ runId, from, to }) =>
+      found(() => {
+        service().repo.get(runId);
+        return { runId, capture: service().traceOf(runId), calls: service().traces.calls(runId, from === undefined ? undefined : from * 1000, to === undefined ? undefined : to * 1000) };
+      }),
     'runs.mark': async ({ target, kind, text }) => ({ runIds: service().mark(canonical(target), kind, text) }),
     'runs.export': async ({ runId, format }) => found(() => exportRun(service().repo, runId, format)),
     'telemetry.counters': async ({ target }) => {

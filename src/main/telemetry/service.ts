@@ -12,6 +12,9 @@ import { samplerScript } from './samplerScript';
 import { slowEvery } from '../../shared/telemetry/series';
 import { deploySampler, type SamplerDeployment } from './deploySampler';
 import { shQuote } from '../hosts/shQuote';
+import { TraceCapture } from '../trace/traceCapture';
+import { TraceRepo } from '../trace/traceRepo';
+import type { MigrateCall, TraceCapture as TraceSummary } from '../../shared/trace/migrateCalls';
 
 /**
  * One cadence for both: commit what arrived (a lab killed with -9 loses at most this much plus
@@ -45,9 +48,24 @@ interface ActiveRun {
   done: Promise<RunSummary>;
   lastFrame?: { t: number; wall: number };
   pendingKmsg: KernelLogRecord[];
-  live: { points: LivePoint[]; events: RunEvent[]; prev: Map<string, number>; cum: Map<string, number>; sent: Map<string, number> };
+  live: { points: LivePoint[]; events: RunEvent[]; calls: MigrateCall[]; prev: Map<string, number>; cum: Map<string, number>; sent: Map<string, number> };
   otherKernelLines: number;
+  trace?: RunTrace;
 }
+
+/** A run's kernel trace: starting, capturing (collected live every TRACE_COLLECT_MS when asked), or missing with why. */
+interface RunTrace {
+  starting: Promise<void>;
+  capture?: TraceCapture;
+  missing?: string;
+  live: boolean;
+  collecting: boolean;
+  timer?: ReturnType<typeof setInterval>;
+  markFailed?: string;
+}
+
+/** How often a live trace is collected from the host (each collect is a command on it). */
+export const TRACE_COLLECT_MS = 1000;
 
 /**
  * Sampling runs: starts the on-host sampler on a dedicated channel, parses its stream, batches
@@ -55,12 +73,14 @@ interface ActiveRun {
  */
 export class TelemetryService {
   readonly repo: TelemetryRepo;
+  readonly traces: TraceRepo;
   private readonly active = new Map<number, ActiveRun>();
   /** Runs found 'running' at start whose writer was gone, now marked interrupted. */
   readonly recovered: number[];
 
   constructor(private readonly deps: TelemetryDeps) {
     this.repo = new TelemetryRepo(deps.db);
+    this.traces = new TraceRepo(deps.db);
     this.recovered = this.repo.recoverInterrupted((o) => o !== deps.owner && deps.isOwnerAlive(o));
   }
 
@@ -68,7 +88,12 @@ export class TelemetryService {
     return [...this.active.values()].map((a) => ({ runId: a.runId, target: a.target }));
   }
 
-  async start(p: { target: string; rateHz: number; durationS?: number }): Promise<number> {
+  /**
+   * A sampling run. With `trace`, the kernel's migrate_pages() trace too: collected every
+   * TRACE_COLLECT_MS and pushed live (`traceLive`, the default), or only when the run ends
+   * (experiments: no extra commands on the host while the workload runs).
+   */
+  async start(p: { target: string; rateHz: number; durationS?: number; trace?: boolean; traceLive?: boolean }): Promise<number> {
     const session = await this.deps.session(p.target);
     for (const a of this.active.values()) {
       if (a.target === session.target) throw new LabApiError(`${session.target} is already being sampled by run ${a.runId}; stop it first`, 'busy');
@@ -86,6 +111,7 @@ export class TelemetryService {
     }
     const run = this.launch(runId, session.target, channel, p, sampler);
     this.active.set(runId, run);
+    if (p.trace) this.startTrace(run, session, p.traceLive ?? true);
     this.deps.emit('runs.changed', { runId, status: 'running' });
     return runId;
   }
@@ -103,7 +129,7 @@ export class TelemetryService {
       timer: setInterval(() => this.tick(run), FLUSH_MS),
       done: undefined as unknown as Promise<RunSummary>,
       pendingKmsg: [],
-      live: { points: [], events: [], prev: new Map(), cum: new Map(), sent: new Map() },
+      live: { points: [], events: [], calls: [], prev: new Map(), cum: new Map(), sent: new Map() },
       otherKernelLines: 0,
     };
     run.parser = new FrameParser({
@@ -137,15 +163,92 @@ export class TelemetryService {
       discardStdout: true,
       onStdout: (chunk) => run.parser.push(decoder.write(chunk)),
     });
+    // The trace ends before the run does: its last records are the run's, and the run's meta says how it went.
+    const settle = async (status: EndStatus, reason: string | null) => {
+      await this.stopTrace(run);
+      return this.end(run, status, reason);
+    };
     run.done = exec.then(
-      (r) => this.end(run, r.code === 0 ? 'completed' : 'crashed', `the sampler exited by itself with status ${r.code}${r.stderr.trim() ? `: ${r.stderr.trim().slice(0, 500)}` : ''}`),
+      (r) => settle(r.code === 0 ? 'completed' : 'crashed', `the sampler exited by itself with status ${r.code}${r.stderr.trim() ? `: ${r.stderr.trim().slice(0, 500)}` : ''}`),
       (e: unknown) => {
-        if (e instanceof ChannelError && e.kind === 'closed') return this.end(run, 'host-lost', e.message);
-        if (e instanceof ChannelError && e.kind === 'cancelled') return this.end(run, 'stopped-by-user', null);
-        return this.end(run, 'crashed', e instanceof Error ? e.message : String(e));
+        if (e instanceof ChannelError && e.kind === 'closed') return settle('host-lost', e.message);
+        if (e instanceof ChannelError && e.kind === 'cancelled') return settle('stopped-by-user', null);
+        return settle('crashed', e instanceof Error ? e.message : String(e));
       },
     );
     return run;
+  }
+
+  private startTrace(run: ActiveRun, session: HostSession, live: boolean): void {
+    const t: RunTrace = { starting: Promise.resolve(), live, collecting: false };
+    run.trace = t;
+    t.starting = TraceCapture.start(session, run.runId, { repo: this.traces, owner: this.deps.owner, isOwnerAlive: this.deps.isOwnerAlive })
+      .then((r) => {
+        if (!r.ok) {
+          t.missing = r.reason;
+          this.addEvent(run, 'sampler', `no kernel trace: ${r.reason}`, 'warning');
+          return;
+        }
+        t.capture = r.capture;
+        if (run.requested) return;
+        if (live) t.timer = setInterval(() => void this.collectTrace(run), TRACE_COLLECT_MS);
+      })
+      .catch((e: unknown) => {
+        t.missing = `starting the trace failed: ${e instanceof Error ? e.message : e}`;
+      });
+  }
+
+  /** Waits until a run's trace is set up (or known missing): the workload should not start before it. */
+  async traceReady(runId: number): Promise<{ capturing: boolean; missing: string | null }> {
+    const t = this.active.get(runId)?.trace;
+    if (!t) return { capturing: false, missing: null };
+    await t.starting;
+    return { capturing: !!t.capture, missing: t.missing ?? null };
+  }
+
+  /** A marker in a run's trace stream (an experiment's phase boundary). */
+  async traceMark(runId: number, text: string): Promise<void> {
+    const t = this.active.get(runId)?.trace;
+    if (!t?.capture) return;
+    await t.capture.mark(text).catch((e: unknown) => {
+      t.markFailed ??= `the phase marker "${text}" could not be written (${e instanceof Error ? e.message : e}): the calls' phases may be wrong`;
+    });
+  }
+
+  private async collectTrace(run: ActiveRun): Promise<void> {
+    const t = run.trace;
+    if (!t?.capture || t.collecting || run.writer.hostT0 === undefined) return;
+    t.collecting = true;
+    try {
+      const r = await t.capture.collect((s) => run.writer.msOf(s));
+      run.live.calls.push(...r.calls);
+    } catch {
+      // A collect that fails is retried at the next tick; the end collects everything left.
+    } finally {
+      t.collecting = false;
+    }
+  }
+
+  private async stopTrace(run: ActiveRun): Promise<void> {
+    const t = run.trace;
+    if (!t) return;
+    await t.starting;
+    if (t.timer) clearInterval(t.timer);
+    while (t.collecting) await new Promise((r) => setTimeout(r, 20));
+    let summary: TraceSummary;
+    if (t.capture) {
+      const r = await t.capture.stop((s) => run.writer.msOf(s));
+      run.live.calls.push(...r.calls);
+      summary = { ...r.summary, kept: r.summary.calls, reason: t.markFailed ?? r.summary.reason };
+    } else {
+      summary = { status: 'missing', reason: t.missing ?? 'the trace did not start', events: [], calls: 0, kept: 0, overrun: 0, dropped: 0, malformed: 0, runId: run.runId };
+    }
+    this.repo.setMeta(run.runId, { trace: summary });
+  }
+
+  /** How a run's trace went (null: the run had none). */
+  traceOf(runId: number): TraceSummary | null {
+    return this.repo.traceMeta(runId);
   }
 
   private onFrame(run: ActiveRun, f: Frame): void {
@@ -213,8 +316,9 @@ export class TelemetryService {
   }
 
   private push(run: ActiveRun): void {
-    if (!run.live.points.length && !run.live.events.length) return;
-    this.deps.emit('telemetry.samples', { runId: run.runId, points: run.live.points.splice(0), events: run.live.events.splice(0) });
+    if (!run.live.points.length && !run.live.events.length && !run.live.calls.length) return;
+    const calls = run.live.calls.splice(0);
+    this.deps.emit('telemetry.samples', { runId: run.runId, points: run.live.points.splice(0), events: run.live.events.splice(0), ...(calls.length ? { calls } : {}) });
   }
 
   private requestStop(run: ActiveRun, status: EndStatus, reason: string | null): void {

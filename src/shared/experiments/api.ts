@@ -3,6 +3,7 @@ import { ExperimentResultSchema, MovePagesSummarySchema } from '../experiment';
 import { BUILD_KEY, DEBIAN_RELEASE, DEBIAN_SUITES } from '../testbox/kernels';
 import { SimResultSchema } from '../sim/api';
 import { ModelRefSchema, ResolvedVariantSchema, VariantOverridesSchema } from '../sim/behaviours';
+import { MigrateCallsByPhaseSchema, TraceCaptureSchema } from '../trace/migrateCalls';
 
 /** LabApi for experiments: run a workload on a host beside its prediction, and compare runs. */
 const Name = z.string().regex(/^[a-z][a-z0-9_.\-/]{0,95}$/i, 'a name of letters, digits, "_", ".", "-" or "/"');
@@ -21,6 +22,8 @@ export const ExperimentRequestSchema = z
     variant: VariantOverridesSchema.optional(),
     baselineS: z.number().min(0).max(600).default(1),
     cooldownS: z.number().min(0).max(600).default(1),
+    /** Capture the kernel's migrate:mm_migrate_pages trace beside the counters (where the host has tracefs and root); on unless false. */
+    trace: z.boolean().optional(),
   })
   .strict();
 /** What a user asks for (defaults applied): the same spec drives the real run and the prediction. */
@@ -160,6 +163,8 @@ export const ReplaySchema = z.object({
   ranges: RangesSchema,
   bug: BugSchema.nullable(),
   movePages: MovePagesSummarySchema.nullable(),
+  /** The model's own mm_migrate_pages trace for that repetition, per phase. */
+  migrateCalls: MigrateCallsByPhaseSchema.optional(),
 });
 export type Replay = z.infer<typeof ReplaySchema>;
 
@@ -199,6 +204,10 @@ export const MeasuredRunSchema = ExperimentResultSchema.extend({
   /** The workload's own `NUMALAB result` JSON (elapsed times, nodes before/after, ...). */
   result: z.record(z.string(), z.unknown()).optional(),
   crash: KernelCrashSchema.optional(),
+  /** The kernel's mm_migrate_pages calls per phase (the workload's own; all tasks for NUMA balancing), from its trace. */
+  migrateCalls: MigrateCallsByPhaseSchema.optional(),
+  /** Whether the trace was captured, and what it lost. */
+  trace: TraceCaptureSchema.optional(),
 });
 export type MeasuredRun = z.infer<typeof MeasuredRunSchema>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { COUNTER_FAMILIES, COUNTER_KINDS, COUNTER_SOURCES, COUNTER_UNITS, KIND_SOURCES } from './catalog';
 import { CHART_CHOICE_PATTERN } from './charts';
+import { MigrateCallSchema, TraceCaptureSchema } from '../trace/migrateCalls';
 
 /** LabApi entries of telemetry: sampling runs, their series, events and exports. */
 
@@ -110,6 +111,8 @@ export const telemetryMethods = {
         target: Target,
         rateHz: z.number().min(1).max(100),
         durationS: z.number().positive().max(7 * 24 * 3600).optional(),
+        /** Also capture the kernel's migrate:mm_migrate_pages trace (needs tracefs and root on the host). */
+        trace: z.boolean().optional(),
       })
       .strict(),
     result: z.object({ runId: RunId }),
@@ -146,6 +149,11 @@ export const telemetryMethods = {
   'runs.events': {
     params: z.object({ runId: RunId, from: z.number().min(0).optional(), to: z.number().min(0).optional() }).strict(),
     result: z.array(RunEventSchema),
+  },
+  /** The migrate_pages() calls a run's trace captured (every task), on the run's clock, and how the capture went. */
+  'runs.migrateCalls': {
+    params: z.object({ runId: RunId, from: z.number().min(0).optional(), to: z.number().min(0).optional() }).strict(),
+    result: z.object({ runId: RunId, capture: TraceCaptureSchema.nullable(), calls: z.array(MigrateCallSchema) }),
   },
   'runs.mark': {
     params: z
@@ -193,6 +201,6 @@ export const telemetryViewMethods = {
 
 export const telemetryEvents = {
   /** Throttled live push (at most ~10 per second): every counter that changed since the last point. */
-  'telemetry.samples': z.object({ runId: RunId, points: z.array(LivePointSchema), events: z.array(RunEventSchema) }),
+  'telemetry.samples': z.object({ runId: RunId, points: z.array(LivePointSchema), events: z.array(RunEventSchema), calls: z.array(MigrateCallSchema).optional() }),
   'runs.changed': z.object({ runId: RunId, status: z.enum(RUN_STATUSES) }),
 } as const;

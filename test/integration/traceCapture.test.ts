@@ -1,0 +1,115 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Lab } from '../../src/main/lab';
+import { repoRoot } from '../../src/main/repoRoot';
+import { numaLab } from '../support/numaLabCli';
+import { until } from '../support/until';
+
+// The kernel's migrate:mm_migrate_pages trace of this machine, through a real pty and the real
+// tracefs: compaction of a fragmented region makes real migrate_pages() calls here, one node or not.
+const dir = mkdtempSync(join(tmpdir(), 'numalab-trace-'));
+const TRACING = '/sys/kernel/tracing';
+const TOP_ENABLE = `${TRACING}/events/migrate/mm_migrate_pages/enable`;
+const labInstances = () => (existsSync(`${TRACING}/instances`) ? readdirSync(`${TRACING}/instances`).filter((n) => n.startsWith('numa-lab-')) : []);
+
+/** Faults `mib` MiB of base pages, frees every other page, then compacts memory from this process and prints its pid. */
+const FRAGMENT_AND_COMPACT = String.raw`
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+int main(int argc, char **argv) {
+  long bytes = atol(argv[1]) << 20;
+  char *p = mmap(0, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return 3;
+  madvise(p, bytes, MADV_NOHUGEPAGE);
+  for (long i = 0; i < bytes; i += 4096) p[i] = 1;
+  for (long i = 0; i < bytes; i += 8192) munmap(p + i, 4096);
+  int fd = open("/proc/sys/vm/compact_memory", O_WRONLY);
+  if (fd < 0 || write(fd, "1", 1) != 1) return 4;
+  printf("%d\n", getpid());
+  return 0;
+}
+`;
+let compactor: string;
+let lab: Lab;
+
+beforeAll(() => {
+  writeFileSync(join(dir, 'compact.c'), FRAGMENT_AND_COMPACT);
+  compactor = join(dir, 'compact');
+  execFileSync('gcc', ['-O1', '-o', compactor, join(dir, 'compact.c')]);
+  lab = new Lab({ dbPath: join(dir, 'lab.db'), shell: 'headless', knobs: { autoRestore: false, mountDebugfs: false } });
+});
+afterAll(async () => {
+  await lab?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the migrate_pages() trace of this machine', () => {
+  it("stores each call of a compaction with its task, on the run's clock, and removes the lab's tracefs instance", async () => {
+    const topBefore = existsSync(TOP_ENABLE) ? readFileSync(TOP_ENABLE, 'utf8') : null;
+    const runId = await lab.telemetry.start({ target: 'local', rateHz: 10, trace: true, traceLive: false });
+    expect(await lab.telemetry.traceReady(runId)).toEqual({ capturing: true, missing: null });
+    // Other labs (parallel tests) may trace this machine too, each in an instance of its own: this run's is in its journal.
+    const instance = lab.telemetry.traces.open('local').find((e) => e.runId === runId)!.instance;
+    expect(readFileSync(`${TRACING}/instances/${instance}/events/migrate/mm_migrate_pages/enable`, 'utf8').trim()).toBe('1');
+    expect(readFileSync(`${TRACING}/instances/${instance}/trace_clock`, 'utf8')).toContain('[mono]');
+    await until('5 stored samples', () => lab.telemetry.repo.get(runId).samples >= 5);
+    const pid = Number(execFileSync(compactor, ['128'], { encoding: 'utf8' }).trim());
+    await lab.telemetry.stop(runId);
+
+    const capture = lab.telemetry.traceOf(runId)!;
+    expect(capture).toMatchObject({ status: 'captured', reason: null, overrun: 0, dropped: 0, malformed: 0, runId });
+    expect(capture.events).toContain('migrate/mm_migrate_pages');
+    const reply = (await lab.dispatch('runs.migrateCalls', { runId })) as { calls: Array<Record<string, unknown>>; capture: unknown };
+    expect(reply.capture).toEqual(capture);
+    const mine = reply.calls.filter((c) => c.pid === pid);
+    expect(mine.length, `calls of the compacting process ${pid} among ${reply.calls.length}`).toBeGreaterThan(0);
+    for (const c of mine) expect(c).toMatchObject({ reason: 'compaction', mode: expect.stringMatching(/^MIGRATE_(SYNC|SYNC_LIGHT|ASYNC)$/) });
+    expect(mine.reduce((n, c) => n + Number(c.succeeded) + Number(c.failed), 0)).toBeGreaterThan(0);
+    const run = lab.telemetry.repo.get(runId);
+    for (const c of reply.calls) expect(Number(c.t)).toBeGreaterThanOrEqual(0), expect(Number(c.t)).toBeLessThanOrEqual((run.lastT ?? 0) + 1);
+
+    expect(labInstances()).not.toContain(instance);
+    expect(existsSync(TOP_ENABLE) ? readFileSync(TOP_ENABLE, 'utf8') : null).toBe(topBefore);
+    expect(lab.telemetry.traces.open('local')).toEqual([]);
+  }, 60_000);
+
+  it('after a kill -9 of the lab mid-trace, the next start puts the tracing state back', async () => {
+    const db = join(dir, 'killed.db');
+    const env = { ...process.env, NUMA_LAB_KNOBS_AUTORESTORE: '1' };
+    const before = labInstances();
+    const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'numa-lab.mjs'), 'sample', 'local', '--trace', '--duration', '120', '--db', db], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    try {
+      await until('the lab tracing', () => /tracing migrate:mm_migrate_pages/.test(err), 30_000);
+      const [instance] = labInstances().filter((n) => !before.includes(n));
+      const enable = `${TRACING}/instances/${instance}/events/migrate/mm_migrate_pages/enable`;
+      expect(readFileSync(enable, 'utf8').trim()).toBe('1');
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      // Dead lab, live kernel state: the instance, its enabled events and its reader are still there.
+      expect(readFileSync(enable, 'utf8').trim()).toBe('1');
+
+      const next = await numaLab('runs', 'list', '--db', db);
+      expect(next.code, next.stderr).toBe(0);
+      expect(existsSync(enable)).toBe(false);
+      expect(labInstances()).not.toContain(instance);
+      const readers = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`${instance}/trace_pipe`);
+        } catch {
+          return false;
+        }
+      });
+      expect(readers).toEqual([]);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 90_000);
+});
