@@ -48,7 +48,10 @@ export class TraceCapture {
   ) {}
 
   static async start(session: HostSession, runId: number, deps: TraceCaptureDeps): Promise<TraceStart> {
-    if (session.getStatus().privilege === 'none') return { ok: false, reason: `tracefs is root-only, and ${session.target} was reached as a user that is not root and has no sudo` };
+    const privilege = session.getStatus().privilege;
+    if (privilege === 'none') return { ok: false, reason: `tracefs is root-only, and ${session.target} was reached as a user that is not root and has no sudo` };
+    // A trace must not stop a run to wait for a password; knobs that need root ask for it themselves.
+    if (privilege === 'sudo-password') return { ok: false, reason: `tracefs is root-only, and sudo on ${session.target} asks for a password; connect as root, or allow this user sudo without one (NOPASSWD)` };
     const asRoot = async (script: string, timeoutMs = 20000) => {
       const r = await session.execAsRoot(script, { timeoutMs });
       return r.stdout;
