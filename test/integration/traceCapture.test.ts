@@ -1,47 +1,32 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab } from '../../src/main/lab';
 import { repoRoot } from '../../src/main/repoRoot';
 import { numaLab } from '../support/numaLabCli';
+import { buildCompactor } from '../support/compactor';
 import { until } from '../support/until';
 
 // The kernel's migrate:mm_migrate_pages trace of this machine, through a real pty and the real
 // tracefs: compaction of a fragmented region makes real migrate_pages() calls here, one node or not.
 const dir = mkdtempSync(join(tmpdir(), 'numalab-trace-'));
-const TRACING = '/sys/kernel/tracing';
-const TOP_ENABLE = `${TRACING}/events/migrate/mm_migrate_pages/enable`;
-const labInstances = () => (existsSync(`${TRACING}/instances`) ? readdirSync(`${TRACING}/instances`).filter((n) => n.startsWith('numa-lab-')) : []);
+/**
+ * Where the lab finds tracefs, in its probe's order: /sys/kernel/tracing when mounted there, else
+ * the view of it under debugfs (mounted here by any lab that mounts debugfs for its knobs).
+ */
+const tracing = () => (existsSync('/sys/kernel/tracing/instances') ? '/sys/kernel/tracing' : '/sys/kernel/debug/tracing');
+const topEnable = () => `${tracing()}/events/migrate/mm_migrate_pages/enable`;
+const labInstances = () => (existsSync(`${tracing()}/instances`) ? readdirSync(`${tracing()}/instances`).filter((n) => n.startsWith('numa-lab-')) : []);
 
-/** Faults `mib` MiB of base pages, frees every other page, then compacts memory from this process and prints its pid. */
-const FRAGMENT_AND_COMPACT = String.raw`
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
-#include <fcntl.h>
-#include <sys/mman.h>
-int main(int argc, char **argv) {
-  long bytes = atol(argv[1]) << 20;
-  char *p = mmap(0, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) return 3;
-  madvise(p, bytes, MADV_NOHUGEPAGE);
-  for (long i = 0; i < bytes; i += 4096) p[i] = 1;
-  for (long i = 0; i < bytes; i += 8192) munmap(p + i, 4096);
-  int fd = open("/proc/sys/vm/compact_memory", O_WRONLY);
-  if (fd < 0 || write(fd, "1", 1) != 1) return 4;
-  printf("%d\n", getpid());
-  return 0;
-}
-`;
-let compactor: string;
+let compact: (mib: number) => number;
 let lab: Lab;
 
 beforeAll(() => {
-  writeFileSync(join(dir, 'compact.c'), FRAGMENT_AND_COMPACT);
-  compactor = join(dir, 'compact');
-  execFileSync('gcc', ['-O1', '-o', compactor, join(dir, 'compact.c')]);
+  // tracefs mounted as the lab would mount it, so the top-level state can be read before the lab's first trace.
+  if (!existsSync('/sys/kernel/tracing/instances') && !existsSync('/sys/kernel/debug/tracing/instances')) execFileSync('mount', ['-t', 'tracefs', 'nodev', '/sys/kernel/tracing']);
+  compact = buildCompactor(dir);
   lab = new Lab({ dbPath: join(dir, 'lab.db'), shell: 'headless', knobs: { autoRestore: false, mountDebugfs: false } });
 });
 afterAll(async () => {
@@ -51,15 +36,16 @@ afterAll(async () => {
 
 describe('the migrate_pages() trace of this machine', () => {
   it("stores each call of a compaction with its task, on the run's clock, and removes the lab's tracefs instance", async () => {
-    const topBefore = existsSync(TOP_ENABLE) ? readFileSync(TOP_ENABLE, 'utf8') : null;
+    const topBefore = existsSync(topEnable()) ? readFileSync(topEnable(), 'utf8') : null;
     const runId = await lab.telemetry.start({ target: 'local', rateHz: 10, trace: true, traceLive: false });
     expect(await lab.telemetry.traceReady(runId)).toEqual({ capturing: true, missing: null });
     // Other labs (parallel tests) may trace this machine too, each in an instance of its own: this run's is in its journal.
-    const instance = lab.telemetry.traces.open('local').find((e) => e.runId === runId)!.instance;
-    expect(readFileSync(`${TRACING}/instances/${instance}/events/migrate/mm_migrate_pages/enable`, 'utf8').trim()).toBe('1');
-    expect(readFileSync(`${TRACING}/instances/${instance}/trace_clock`, 'utf8')).toContain('[mono]');
+    const { instance, tracefs } = lab.telemetry.traces.open('local').find((e) => e.runId === runId)!;
+    expect(tracefs).toBe(tracing());
+    expect(readFileSync(`${tracefs}/instances/${instance}/events/migrate/mm_migrate_pages/enable`, 'utf8').trim()).toBe('1');
+    expect(readFileSync(`${tracefs}/instances/${instance}/trace_clock`, 'utf8')).toContain('[mono]');
     await until('5 stored samples', () => lab.telemetry.repo.get(runId).samples >= 5);
-    const pid = Number(execFileSync(compactor, ['128'], { encoding: 'utf8' }).trim());
+    const pid = compact(128);
     await lab.telemetry.stop(runId);
 
     const capture = lab.telemetry.traceOf(runId)!;
@@ -75,7 +61,7 @@ describe('the migrate_pages() trace of this machine', () => {
     for (const c of reply.calls) expect(Number(c.t)).toBeGreaterThanOrEqual(0), expect(Number(c.t)).toBeLessThanOrEqual((run.lastT ?? 0) + 1);
 
     expect(labInstances()).not.toContain(instance);
-    expect(existsSync(TOP_ENABLE) ? readFileSync(TOP_ENABLE, 'utf8') : null).toBe(topBefore);
+    expect(existsSync(topEnable()) ? readFileSync(topEnable(), 'utf8') : null).toBe(topBefore);
     expect(lab.telemetry.traces.open('local')).toEqual([]);
   }, 60_000);
 
@@ -89,7 +75,7 @@ describe('the migrate_pages() trace of this machine', () => {
     try {
       await until('the lab tracing', () => /tracing migrate:mm_migrate_pages/.test(err), 30_000);
       const [instance] = labInstances().filter((n) => !before.includes(n));
-      const enable = `${TRACING}/instances/${instance}/events/migrate/mm_migrate_pages/enable`;
+      const enable = `${tracing()}/instances/${instance}/events/migrate/mm_migrate_pages/enable`;
       expect(readFileSync(enable, 'utf8').trim()).toBe('1');
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
