@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, openLabInChromium, type LabInChromium } from './labInChromium';
+import { buildCompactor } from '../support/compactor';
 import { lockMachineKnobs, restoreKnobFiles, snapshotKnobFiles, type KnobFileSnapshot } from '../support/knobGuard';
 
 // An experiment from the UI on this one-node machine: a THP-fault-only thp-move (migrate=0)
@@ -14,6 +16,7 @@ let snap: KnobFileSnapshot | undefined;
 let unlock = () => {};
 let serve: LabInChromium['serve'] | undefined;
 let page: Page;
+const work = mkdtempSync(join(tmpdir(), 'numalab-e2e-exp-'));
 
 beforeAll(async () => {
   unlock = await lockMachineKnobs();
@@ -30,6 +33,7 @@ afterAll(async () => {
   } finally {
     if (snap) restoreKnobFiles(snap);
     unlock();
+    rmSync(work, { recursive: true, force: true });
   }
 });
 
@@ -78,5 +82,29 @@ describe('an experiment from the UI', () => {
     await output.locator('summary').click();
     expect(await output.textContent()).toMatch(/exit status 0[\s\S]*custom-output-42[\s\S]*2000000/);
     expect(await page.getByTestId('verdicts-total').count()).toBe(0);
+  });
+
+  it("shows the kernel's migrate_pages() calls of a run: the capture, pgmigrate_success by reason, the calls per phase (measured only for a custom command)", async () => {
+    // A compaction from the command's own process: real migrate_pages() calls on one node, reason compaction.
+    buildCompactor(work);
+    await page.getByTestId('exp-workload').selectOption('custom');
+    await page.getByTestId('sim-param-cmd').fill(`${join(work, 'compact')} 128`);
+    await page.getByTestId('exp-knobs').fill('');
+    await page.getByTestId('exp-run').click();
+    const trace = page.getByTestId('exp-trace');
+    await trace.waitFor({ timeout: 60000 });
+    expect(await page.getByTestId('exp-trace-capture').textContent()).toMatch(/^migrate\/mm_migrate_pages.*: [\d,]+ calls? traced \(every task\), [\d,]+ compared · ring buffer overrun 0, dropped 0 · no replay for this repetition/);
+    const byReason = page.getByTestId('exp-trace-by-reason');
+    await byReason.locator('.recharts-area').first().waitFor({ timeout: 20000 });
+    expect(Number(await byReason.getAttribute('data-traced'))).toBeGreaterThan(0);
+    expect(await page.getByTestId('exp-trace-by-reason-words').textContent()).toMatch(/^the calls traced moved [\d,]+ pages; pgmigrate_success counted [\d,]+/);
+    // No model for a custom command: nothing predicted, and nothing said to agree.
+    expect(await page.getByTestId('exp-trace-by-reason-predicted').count()).toBe(0);
+    expect(await page.getByTestId('exp-trace-run-summary').textContent()).toMatch(/^[\d,]+ measured \(no prediction for this repetition\)$/);
+    expect(await page.getByTestId('exp-trace-run-summary').getAttribute('class')).toBe('tone-neutral');
+    const compaction = await page.getByTestId('exp-trace-run-reasons-compaction').locator('td').allTextContents();
+    expect(compaction[0]).toBe('compaction');
+    expect(Number(compaction[1]!.replace(/,/g, ''))).toBeGreaterThan(0);
+    await trace.screenshot({ path: join(ARTIFACTS, 'experiment-trace-custom.png') });
   });
 });

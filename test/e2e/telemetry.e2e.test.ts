@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, openLabInChromium, type LabInChromium } from './labInChromium';
+import { buildCompactor } from '../support/compactor';
 
 // The Telemetry panel end to end: the real CLI serves the UI, Chromium starts sampling this
 // machine at 10 Hz through LabApi over the WebSocket, live charts draw, the run is stored.
@@ -12,13 +15,17 @@ const E2E_FLOW_BOUND_MS = 180_000;
 let lab: LabInChromium | undefined;
 let serve: LabInChromium['serve'];
 let page: Page;
+const work = mkdtempSync(join(tmpdir(), 'numalab-e2e-tel-'));
+let compact: (mib: number) => number;
 
 beforeAll(async () => {
+  compact = buildCompactor(work);
   lab = await openLabInChromium('tel', { width: 1400, height: 1000 });
   ({ serve, page } = lab);
 });
 afterAll(async () => {
   await lab?.close();
+  rmSync(work, { recursive: true, force: true });
 });
 
 const liveSamples = async () => Number(/(\d+) samples live/.exec((await page.getByTestId('telemetry-status').textContent()) ?? '')?.[1] ?? 0);
@@ -168,5 +175,34 @@ describe('the Telemetry panel in Chromium', () => {
     await page.getByTestId('telemetry-chart-pick-thp_split_pmd').waitFor({ timeout: 15000 });
     expect(await page.getByTestId('telemetry-chart-pick-numa_pte_updates').getAttribute('data-unit')).toBe('ptes/s');
     await page.screenshot({ path: join(ARTIFACTS, 'telemetry-stored-1280.png') });
+  }, E2E_FLOW_BOUND_MS);
+
+  it("traces the kernel's migrate_pages() calls with a run: a compaction's calls are ticks under the migration chart, live and stored", async () => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByTestId('telemetry-trace').check();
+    await page.getByTestId('telemetry-start').click();
+    await page.getByTestId('telemetry-stop').waitFor({ timeout: 15000 });
+    expect(await page.getByTestId('telemetry-trace').isDisabled()).toBe(true);
+    await waitSamples(10);
+    // Real migrate_pages() calls on this machine (reason compaction), collected from the trace every second.
+    compact(128);
+    const live = page.getByTestId('telemetry-calls-compaction');
+    await live.waitFor({ timeout: 20000 });
+    const strip = page.getByTestId('telemetry-calls');
+    // Under the migration chart, the one that charts pgmigrate_success in pages.
+    expect(await page.getByTestId('telemetry-chart-migration-pages').getByTestId('telemetry-calls').count()).toBe(1);
+    expect(Number(await strip.getAttribute('data-calls'))).toBeGreaterThan(0);
+    expect(await strip.locator('[data-testid="call-tick"][data-reason="compaction"]').count()).toBeGreaterThan(0);
+    expect(await strip.locator('[data-testid="call-tick"] title').first().textContent()).toMatch(/^\d+\.\d\d–\d+\.\d\d s: \d+ calls?, [\d,]+ pages.*compaction/);
+    await page.screenshot({ path: join(ARTIFACTS, 'telemetry-trace-live-1280.png') });
+    await page.getByTestId('telemetry-stop').click();
+    await page.getByTestId('telemetry-start').waitFor({ timeout: 15000 });
+    // The stored run: the calls come back from the store (runs.migrateCalls).
+    await page.getByTestId('telemetry-chart-migration-pages').getByTestId('telemetry-calls').waitFor({ timeout: 15000 });
+    await page.getByTestId('telemetry-calls-compaction').waitFor({ timeout: 15000 });
+    const stored = page.getByTestId('telemetry-calls');
+    expect(Number(await stored.getAttribute('data-calls'))).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'telemetry-trace-stored-1280.png') });
+    await page.getByTestId('telemetry-trace').uncheck();
   }, E2E_FLOW_BOUND_MS);
 });

@@ -313,8 +313,10 @@ for (const series of SERIES) {
 
       it("migrate:mm_migrate_pages from the kernel: thp-move and mbind-move unmap=0.5 make the model's calls, field by field; the other kernel's model diverges call by call", async () => {
         const fields = (c: Record<string, unknown>) => Object.fromEntries(Object.entries(c).filter(([k]) => !['t', 'comm', 'pid', 'tgid'].includes(k)));
+        const agreeing: Record<string, number> = {};
         for (const workload of ['thp-move', 'mbind-move']) {
           const { code, json } = await cliRun(series, ['--workload', workload, '--param', 'thps=8', '--param', 'unmap=0.5', '--baseline', '0', '--cooldown', '0']);
+          agreeing[workload] = json.experimentId;
           expect(code, `${workload}: ${json.reason}`).toBe(0);
           expect(json.measured.trace).toMatchObject({ status: 'captured', overrun: 0, dropped: 0, malformed: 0 });
           const measured = json.measured.migrateCalls.migrate as Array<Record<string, unknown>>;
@@ -342,7 +344,33 @@ for (const series of SERIES) {
         expect(row.verdict).toBe('diverged');
         expect(row.reason).toMatch(/^8 calls measured, 8 predicted; calls 1–8: thp_succeeded measured [01], predicted [01]/);
         expect(json.reason).toContain('trace:calls');
-      }, 240_000);
+
+        // The Experiments view: the same calls side by side, equal where the model is the kernel's, the differing fields marked where it is not.
+        const ui = await openLabInChromium(`trace-${series}`, { width: 1280, height: 720 }, labDb);
+        try {
+          const { page, serve } = ui;
+          await page.goto(serve.url);
+          await page.getByTestId('tab-experiments').click();
+          await page.getByTestId(`exp-row-${agreeing['thp-move']}`).click();
+          const agree = page.getByTestId('exp-trace-migrate-summary');
+          await agree.waitFor({ timeout: 20000 });
+          expect(await agree.textContent()).toBe('8 measured, 8 predicted — every call equal, field by field');
+          expect(await page.getByTestId('exp-trace-migrate').locator('td.differs').count()).toBe(0);
+          await page.getByTestId(`exp-row-${json.experimentId}`).click();
+          await page.getByTestId('exp-trace-migrate-summary').filter({ hasText: 'differ' }).waitFor({ timeout: 20000 });
+          expect(await page.getByTestId('exp-trace-migrate-summary').textContent()).toBe('8 measured, 8 predicted — 8 of 8 positions differ');
+          expect(await page.getByTestId('exp-trace-migrate-summary').getAttribute('class')).toBe('tone-bad');
+          // What differs in each call: whether the THP moved whole or split, and the field only 6.7+ prints (absent on one side).
+          const differing = await page.getByTestId('exp-trace-migrate-call-1').locator('td[data-differs]').all();
+          expect(await Promise.all(differing.map((td) => td.getAttribute('data-differs')))).toEqual(['thp_succeeded', 'thp_failed', 'thp_split', 'large_folio_split']);
+          await page.getByTestId('exp-trace-by-reason').locator('.recharts-area').first().waitFor({ timeout: 20000 });
+          expect(await page.getByTestId('exp-trace-by-reason-words').textContent()).toBe('the calls traced moved 4,096 pages; pgmigrate_success counted 4,096 — every page accounted for by its reason');
+          expect(Number(await page.getByTestId('exp-trace-by-reason-predicted').getAttribute('data-traced'))).toBe(4096);
+          await page.getByTestId('exp-trace').screenshot({ path: join(ARTIFACTS, `experiment-trace-diverged-${series}.png`) });
+        } finally {
+          await ui.close();
+        }
+      }, 300_000);
 
       it('zero-filled partially mapped THPs: the model of the split (6.12 remaps zero pages: -EFAULT statuses) holds on the real kernel', async () => {
         const { done } = await lab.experiments.start({ target: box.target, workload: 'thp-move', params: { thps: '8', unmap: '0.5', zero: '1' }, knobs: {}, repeat: 1, rateHz: 5, baselineS: 0, cooldownS: 0 });

@@ -221,7 +221,8 @@ export async function runRepetition(
 
 /**
  * The run's trace into its result: the calls per measured phase. A NUMA-balancing workload's
- * calls are every task's (as the counters are machine-wide); the others', the workload
+ * calls are every task's (as the counters are machine-wide), and so are a custom command's (it
+ * may start any process tree, and is measured, not predicted); the others', the workload
  * process's own (kcompactd or another process's migrations are not the workload's).
  */
 function readTrace(telemetry: TelemetryService, runId: number, run: MeasuredRun, plan: ExperimentPlan, pid: number | undefined): void {
@@ -231,7 +232,7 @@ function readTrace(telemetry: TelemetryService, runId: number, run: MeasuredRun,
     run.trace = summary;
     return;
   }
-  const everyTask = plan.workload.mechanism === 'numa-balancing' || pid === undefined;
+  const everyTask = plan.workload.mechanism === 'numa-balancing' || plan.workload.name === 'custom' || pid === undefined;
   const split = callsByPhase(telemetry.traces.rows(runId), Object.keys(run.phases), everyTask ? () => true : madeBy(pid));
   run.migrateCalls = split.byPhase;
   const cut = split.dropped ? `${split.dropped} calls beyond the first ${split.kept} of a phase are kept in the run's trace only` : null;

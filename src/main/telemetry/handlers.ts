@@ -41,7 +41,7 @@ export function telemetryHandlers(service: () => TelemetryService, canonical: (t
     'runs.migrateCalls': async ({ runId, from, to }) =>
       found(() => {
         service().repo.get(runId);
-        return { runId, capture: service().traceOf(runId), calls: service().traces.calls(runId, from === undefined ? undefined : from * 1000, to === undefined ? undefined : to * 1000) };
+        return { runId, capture: service().traceOf(runId), ...service().traces.callsAndMarkers(runId, from === undefined ? undefined : from * 1000, to === undefined ? undefined : to * 1000) };
       }),
     'runs.mark': async ({ target, kind, text }) => ({ runIds: service().mark(canonical(target), kind, text) }),
     'runs.export': async ({ runId, format }) => found(() => exportRun(service().repo, runId, format)),

@@ -92,9 +92,22 @@ export class TraceRepo {
     });
   }
 
-  /** The migrate_pages() calls of a run (every task), as the wire shape. */
+  /**
+   * The migrate_pages() calls of a run (every task) in the wire shape, and the markers the lab
+   * wrote among them (an experiment's phase boundaries), both in seconds on the run's clock.
+   */
+  callsAndMarkers(runId: number, fromMs?: number, toMs?: number): { calls: MigrateCall[]; markers: Array<{ t: number; text: string }> } {
+    const calls: MigrateCall[] = [];
+    const markers: Array<{ t: number; text: string }> = [];
+    for (const r of this.rows(runId, fromMs, toMs)) {
+      if (r.kind === 'marker') markers.push({ t: Math.round(r.tMs) / 1000, text: r.marker.text });
+      else if (r.record.event === 'mm_migrate_pages') calls.push(callOf(r.record, r.tMs));
+    }
+    return { calls, markers };
+  }
+
   calls(runId: number, fromMs?: number, toMs?: number): MigrateCall[] {
-    return this.rows(runId, fromMs, toMs).flatMap((r) => (r.kind === 'call' && r.record.event === 'mm_migrate_pages' ? [callOf(r.record, r.tMs)] : []));
+    return this.callsAndMarkers(runId, fromMs, toMs).calls;
   }
 }
 

@@ -150,10 +150,14 @@ export const telemetryMethods = {
     params: z.object({ runId: RunId, from: z.number().min(0).optional(), to: z.number().min(0).optional() }).strict(),
     result: z.array(RunEventSchema),
   },
-  /** The migrate_pages() calls a run's trace captured (every task), on the run's clock, and how the capture went. */
+  /**
+   * The migrate_pages() calls a run's trace captured (every task), on the run's clock, and how the
+   * capture went; `markers` are the phase boundaries an experiment wrote into the same stream
+   * ("phase migrate"), on the calls' own clock.
+   */
   'runs.migrateCalls': {
     params: z.object({ runId: RunId, from: z.number().min(0).optional(), to: z.number().min(0).optional() }).strict(),
-    result: z.object({ runId: RunId, capture: TraceCaptureSchema.nullable(), calls: z.array(MigrateCallSchema) }),
+    result: z.object({ runId: RunId, capture: TraceCaptureSchema.nullable(), calls: z.array(MigrateCallSchema), markers: z.array(z.object({ t: z.number(), text: z.string() })) }),
   },
   'runs.mark': {
     params: z

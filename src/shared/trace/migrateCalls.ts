@@ -173,3 +173,39 @@ export function successByReasonOver(calls: readonly MigrateCall[], times: readon
   });
   return { reasons, rows };
 }
+
+/** When each phase began on a clock: the model's phase events (`data.phase`), or a run's "<phase> begins" events. */
+export function phaseStarts(events: ReadonlyArray<{ t: number; kind: string; text?: string; data?: Record<string, unknown> }>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of events) {
+    if (e.kind !== 'phase') continue;
+    const phase = typeof e.data?.phase === 'string' ? e.data.phase : /^(\S+) begins$/.exec(e.text ?? '')?.[1];
+    if (phase && !(phase in out)) out[phase] = e.t;
+  }
+  return out;
+}
+
+/** When each phase began on a trace's own clock: the lab's "phase <name>" markers, written while the workload held. */
+export function markerPhaseStarts(markers: ReadonlyArray<{ t: number; text: string }>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of markers) {
+    const phase = /^phase (\S+)$/.exec(m.text)?.[1];
+    if (phase && !(phase in out)) out[phase] = m.t;
+  }
+  return out;
+}
+
+/**
+ * The model's calls on a run's clock: each phase's calls keep their time into the phase, and the
+ * phase starts where the run's did (the model's setup is not the run's in length: holds, the
+ * lab's snapshots, the host's speed). A phase the run never began keeps the model's own offset
+ * from the last phase that it did.
+ */
+export function onRunClock(byPhase: MigrateCallsByPhase, modelStarts: Record<string, number>, runStarts: Record<string, number>): MigrateCall[] {
+  const out: MigrateCall[] = [];
+  for (const [phase, calls] of Object.entries(byPhase)) {
+    const shift = phase in runStarts && phase in modelStarts ? runStarts[phase]! - modelStarts[phase]! : (runStarts.setup ?? 0) - (modelStarts.setup ?? 0);
+    for (const c of calls) out.push({ ...c, t: Math.round((c.t + shift) * 1e6) / 1e6 });
+  }
+  return out.sort((a, b) => a.t - b.t);
+}

@@ -11,6 +11,7 @@ import { Headline, verdictTone } from './experiments/Headline';
 import { ForecastPanel } from './experiments/ForecastPanel';
 import { MeasuredTable } from './experiments/MeasuredTable';
 import { MovePagesTable } from './experiments/MovePagesTable';
+import { TracePanel } from './experiments/TracePanel';
 import { ExperimentPhaseSchema, type Forecast } from '../../../shared/experiments/api';
 import { overrideWords, type VariantDefinition } from '../../../shared/sim/behaviours';
 import { choiceSpec } from '../components/VariantEditor';
@@ -160,6 +161,7 @@ export function ExperimentsPanel({ lab, target, facts }: PanelProps) {
                 <MeasuredTable measured={outcome.measured} />
               )}
               <MovePagesTable measured={outcome.measured.map((m) => m.movePages)} predicted={outcome.predicted?.movePages} />
+              <TracePanel key={detail.id} lab={lab} outcome={outcome} />
               <PerRunTable outcome={outcome} />
               {outcome.forecast && <ForecastPanel forecast={outcome.forecast} />}
             </>

@@ -35,6 +35,7 @@ export function TelemetryPanel({ lab, target }: PanelProps) {
   const live = useRunsAndLive(lab, target);
   const { runs, active, selected, store } = live;
   const [rate, setRate] = useState(10);
+  const [trace, setTrace] = useState(false);
   const [mode, setMode] = useState<SeriesMode>('rate');
   const [zoom, setZoom] = useState<[number, number] | undefined>();
   const [followWindow, setFollowWindow] = useState(0);
@@ -57,6 +58,10 @@ export function TelemetryPanel({ lab, target }: PanelProps) {
   const following = zoom === undefined;
   const domain: [number, number] = zoom ?? [followWindow > 0 ? Math.max(0, span[1] - followWindow) : 0, span[1]];
   const events = isLive ? live.liveEvents : stored.events;
+  const calls = isLive ? live.liveCalls : stored.trace?.calls;
+  // The calls' ticks go under the first migration chart (pages migrated: what the calls count).
+  const callsChart = calls ? (groups.find((g) => g.family === 'migration' && g.unit === 'pages') ?? groups.find((g) => g.family === 'migration'))?.key : undefined;
+  const traceMissing = !isLive && stored.trace?.capture?.status === 'missing' ? stored.trace.capture.reason : null;
   const sampleInterval = 1 / (selectedRun?.rateHz ?? rate);
 
   const views: ChartView[] = useMemo(
@@ -112,11 +117,13 @@ export function TelemetryPanel({ lab, target }: PanelProps) {
         <Controls
           rate={rate}
           setRate={setRate}
+          trace={trace}
+          setTrace={setTrace}
           sampling={active !== undefined}
           activeRun={active}
           onStart={() => {
             setZoom(undefined);
-            void live.start(rate);
+            void live.start(rate, trace);
           }}
           onStop={() => void live.stop()}
           mode={mode}
@@ -136,6 +143,16 @@ export function TelemetryPanel({ lab, target }: PanelProps) {
         {error && (
           <p className="error" role="alert">
             {error}
+          </p>
+        )}
+        {traceMissing && (
+          <p className="tone-warn small" data-testid="telemetry-trace-missing">
+            no kernel trace for this run: {traceMissing}
+          </p>
+        )}
+        {calls && !callsChart && calls.length > 0 && (
+          <p className="muted small" data-testid="telemetry-calls-unplaced">
+            {calls.length.toLocaleString('en-US')} migrate_pages() calls traced; their ticks show under the migration chart once one is drawn (add family:migration with Choose counters…)
           </p>
         )}
       </section>
@@ -169,6 +186,7 @@ export function TelemetryPanel({ lab, target }: PanelProps) {
             hidden={new Set(v.group.names.filter((n) => hidden.has(`${v.group.key}/${n}`)))}
             onToggle={(n) => toggle(v.group, n)}
             onRemove={familyOfChoice(v.group.choice) ? undefined : () => choice.save(choice.charts.filter((c) => c !== v.group.choice))}
+            calls={v.group.key === callsChart ? calls : undefined}
           />
         ))}
       </section>

@@ -12,6 +12,9 @@ export interface ControlsProps {
   setRate: (r: number) => void;
   sampling: boolean;
   activeRun: number | undefined;
+  /** Capture the kernel's migrate_pages() calls with the run (its migrate:mm_migrate_pages trace). */
+  trace: boolean;
+  setTrace: (t: boolean) => void;
   onStart: () => void;
   onStop: () => void;
   mode: SeriesMode;
@@ -39,6 +42,9 @@ export function Controls(p: ControlsProps) {
             </option>
           ))}
         </select>
+      </label>
+      <label className="check" title="the kernel's migrate:mm_migrate_pages trace: every migrate_pages() call with its reason, shown as ticks under the migration chart (needs tracefs and root on the host)">
+        <input type="checkbox" data-testid="telemetry-trace" checked={p.trace} disabled={p.sampling} onChange={(e) => p.setTrace(e.target.checked)} /> trace migrate_pages() calls
       </label>
       {!p.sampling ? (
         <button data-testid="telemetry-start" onClick={p.onStart}>

@@ -5,6 +5,8 @@ import type { ChartGroup } from '../../../../shared/telemetry/charts';
 import { formatNumber, formatSeconds, formatValue, unitText, type ValueMode } from '../../../../shared/telemetry/format';
 import type { Row } from './chartData';
 import { EVENT_COLORS, placeMarkers } from './markers';
+import { CallTicks } from './CallTicks';
+import type { MigrateCall } from '../../../../shared/trace/migrateCalls';
 
 export const SERIES_COLORS = ['#6cb6ff', '#f69d50', '#8ddb8c', '#dcbdfb', '#f47067', '#e0c25c', '#96d0ff', '#c6e6ff', '#ff938a', '#b4f1b4'];
 const WIDTH = 380;
@@ -23,10 +25,12 @@ export interface TelemetryChartProps {
   hidden: ReadonlySet<string>;
   onToggle: (name: string) => void;
   onRemove?: () => void;
+  /** The run's traced migrate_pages() calls, drawn as ticks under this chart (the migration chart). */
+  calls?: readonly MigrateCall[];
 }
 
 /** One chart: one unit, one kind; its unit in the title, the axis and every tooltip value. */
-export function TelemetryChart({ group: g, rows, mode, intervalS, domain, events, hidden, onToggle, onRemove }: TelemetryChartProps) {
+export function TelemetryChart({ group: g, rows, mode, intervalS, domain, events, hidden, onToggle, onRemove, calls }: TelemetryChartProps) {
   const unit = unitText(g.unit, mode, intervalS);
   const markers = placeMarkers(events, domain, WIDTH - Y_AXIS - MARGIN.left - MARGIN.right, { lanes: 3 });
   const empty = rows.length === 0;
@@ -90,6 +94,7 @@ export function TelemetryChart({ group: g, rows, mode, intervalS, domain, events
           />
         ))}
       </LineChart>
+      {calls && <CallTicks calls={calls} domain={domain} left={MARGIN.left + Y_AXIS} width={WIDTH - Y_AXIS - MARGIN.left - MARGIN.right} total={calls.length} />}
       {empty && <p className="muted small">no samples in this window</p>}
       <ul className="legend" aria-label="series">
         {g.names.map((n, i) => (

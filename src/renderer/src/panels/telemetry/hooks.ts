@@ -1,10 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LabApi } from '../../../../shared/api/labApi';
 import type { RunDetail, RunEvent, RunSummary, Series } from '../../../../shared/telemetry/api';
+import type { MigrateCall, TraceCapture } from '../../../../shared/trace/migrateCalls';
 import { DEFAULT_CHARTS, expandChoice, type ChartChoice } from '../../../../shared/telemetry/charts';
 import type { SeriesMode } from '../../../../shared/telemetry/series';
 import { LiveStore } from './liveStore';
 
+/** migrate_pages() calls kept in the live view (older ones are dropped by halves; the store keeps every one). */
+const LIVE_CALLS_KEEP = 200_000;
 /** Re-list runs at most this often while a run is live (its sample count and length move). */
 const LIVE_REFRESH_MS = 1000;
 
@@ -20,6 +23,9 @@ export function useRunsAndLive(lab: LabApi, target: string) {
   const [, setTick] = useState(0);
   const store = useRef(new LiveStore());
   const liveEvents = useRef<RunEvent[]>([]);
+  /** The live run's traced migrate_pages() calls (collected on the host every second). */
+  const liveCalls = useRef<MigrateCall[]>([]);
+  const [liveTraced, setLiveTraced] = useState(false);
   const activeRef = useRef<number | undefined>(undefined);
   activeRef.current = active;
   const lastList = useRef(0);
@@ -37,12 +43,19 @@ export function useRunsAndLive(lab: LabApi, target: string) {
       if (mine) {
         setActive(mine.runId);
         setSelected(mine.runId);
+        // A run started elsewhere (the CLI, another window) shows its calls from here on if it traces.
+        lab.invoke('runs.migrateCalls', { runId: mine.runId }).then((r) => {
+          setLiveTraced(r.capture !== null || r.calls.length > 0);
+          liveCalls.current = r.calls;
+        }, () => {});
       }
     }, () => {});
     const offSamples = lab.on('telemetry.samples', (p) => {
       if (p.runId !== activeRef.current) return;
       store.current.push(p.points);
       liveEvents.current.push(...p.events);
+      // The newest LIVE_CALLS_KEEP calls are kept live (an hour of NUMA balancing can make millions); the stored run has them all.
+      if (p.calls?.length) liveCalls.current = [...(liveCalls.current.length > LIVE_CALLS_KEEP ? liveCalls.current.slice(-LIVE_CALLS_KEEP / 2) : liveCalls.current), ...p.calls];
       setTick((x) => x + 1);
       // The runs table follows the live run, at most once a second.
       const wait = LIVE_REFRESH_MS - (Date.now() - lastList.current);
@@ -64,12 +77,14 @@ export function useRunsAndLive(lab: LabApi, target: string) {
     };
   }, [lab, target, refreshRuns]);
 
-  const start = async (rateHz: number) => {
+  const start = async (rateHz: number, trace: boolean) => {
     setError(undefined);
     try {
       store.current.clear();
       liveEvents.current = [];
-      const { runId } = await lab.invoke('telemetry.start', { target, rateHz });
+      liveCalls.current = [];
+      setLiveTraced(trace);
+      const { runId } = await lab.invoke('telemetry.start', { target, rateHz, ...(trace ? { trace: true } : {}) });
       setActive(runId);
       setSelected(runId);
       refreshRuns();
@@ -85,7 +100,7 @@ export function useRunsAndLive(lab: LabApi, target: string) {
       setError((e as Error).message);
     }
   };
-  return { runs, active, selected, setSelected, error, setError, store: store.current, liveEvents: liveEvents.current, start, stop, refreshRuns };
+  return { runs, active, selected, setSelected, error, setError, store: store.current, liveEvents: liveEvents.current, liveCalls: liveTraced ? liveCalls.current : undefined, start, stop, refreshRuns };
 }
 
 /** A host's chart choice, loaded from and saved to the store. */
@@ -122,6 +137,8 @@ export function useStoredRun(lab: LabApi, runId: number | undefined, skip: boole
   const [detail, setDetail] = useState<RunDetail | undefined>();
   const [series, setSeries] = useState<Map<string, Series>>(new Map());
   const [events, setEvents] = useState<RunEvent[]>([]);
+  /** The run's traced calls, when it was traced (undefined: it was not). */
+  const [trace, setTrace] = useState<{ capture: TraceCapture | null; calls: MigrateCall[] } | undefined>();
   const [error, setError] = useState<string | undefined>();
   const chartsKey = charts.join('|');
   useEffect(() => {
@@ -137,15 +154,17 @@ export function useStoredRun(lab: LabApi, runId: number | undefined, skip: boole
         for (const s of r.series) out.set(s.name, s);
       }
       const ev = await lab.invoke('runs.events', { runId });
+      const tr = await lab.invoke('runs.migrateCalls', { runId });
       if (cancelled) return;
       setDetail(d);
       setSeries(out);
       setEvents(ev);
+      setTrace(tr.capture || tr.calls.length ? { capture: tr.capture, calls: tr.calls } : undefined);
       setError(undefined);
     })().catch((e: Error) => !cancelled && setError(e.message));
     return () => {
       cancelled = true;
     };
   }, [lab, runId, skip, mode, chartsKey]);
-  return { detail, series, events, error };
+  return { detail, series, events, trace, error };
 }
