@@ -1,7 +1,7 @@
 /**
  * What capturing the kernel's migrate:mm_migrate_pages trace costs, per call, and what it loses,
  * at a high call rate on this machine (local host, root, tracefs):
- *   the calls: bursts of compaction from bench/compact-burst.c (fault <mib> MiB, free every other
+ *   the calls: bursts of compaction from test/support/compact-burst.c (fault <mib> MiB, free every other
  *   page, write compact_memory): thousands of migrate_pages() calls a second, each moving up to 32
  *   pages, from one process, one node or not.
  *   off / on, interleaved per round: a 10 Hz sampling run without the trace, and one with it as
@@ -58,7 +58,7 @@ if (process.getuid?.() !== 0) {
 }
 const work = mkdtempSync(join(tmpdir(), 'numalab-bench-trace-'));
 const burstBin = join(work, 'compact-burst');
-const gcc = spawnSync('gcc', ['-O2', '-Wall', '-o', burstBin, join(import.meta.dirname, 'compact-burst.c')], { encoding: 'utf8' });
+const gcc = spawnSync('gcc', ['-O2', '-Wall', '-o', burstBin, join(import.meta.dirname, '..', 'test', 'support', 'compact-burst.c')], { encoding: 'utf8' });
 if (gcc.status !== 0) {
   console.error(`gcc failed: ${gcc.stderr}`);
   process.exit(1);
@@ -76,7 +76,7 @@ interface Burst {
 function burst(): Burst {
   const r = spawnSync(burstBin, [String(mib)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`compact-burst exited ${r.status}: ${r.stderr}`);
-  const [ns, pages, cpuNs] = r.stdout.trim().split(' ').map(Number);
+  const [, ns, pages, cpuNs] = r.stdout.trim().split(' ').map(Number);
   return { ns: ns!, pages: pages!, cpuNs: cpuNs! };
 }
 

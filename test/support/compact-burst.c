@@ -1,9 +1,11 @@
 /*
- * A burst of migrate_pages() calls on any machine (bench/trace-capture.ts): fault <mib> MiB of
- * base pages, free every other page, then ask the kernel to compact all memory from this process
- * (reason `compaction`: each call moves up to COMPACT_CLUSTER_MAX pages). Prints one line:
- *   <ns the compact_memory write took> <pages pgmigrate_success grew by> <CPU ns of this process in the write>
- * so the bench can set the time of the burst against the pages it moved, with and without a trace.
+ * A burst of real migrate_pages() calls on any machine, one NUMA node or not (the trace tests,
+ * bench/trace-capture.ts): fault <mib> MiB of base pages, free every other page (so compaction
+ * has work wherever the region lies), then ask the kernel to compact all memory from this
+ * process's own context (reason `compaction`, this pid on every call). Prints one line:
+ *   <pid> <ns the compact_memory write took> <pages pgmigrate_success grew by> <CPU ns of this process in the write>
+ * so a test can pick this process's calls from a trace, and the bench can set the time of the
+ * burst against the pages it moved, with and without a trace.
  * Usage: compact-burst <mib>
  * Build: gcc -O2 -Wall
  */
@@ -47,6 +49,6 @@ int main(int argc, char **argv) {
   long long t0 = ns(CLOCK_MONOTONIC), c0 = ns(CLOCK_PROCESS_CPUTIME_ID);
   if (write(fd, "1", 1) != 1) return 5;
   long long t1 = ns(CLOCK_MONOTONIC), c1 = ns(CLOCK_PROCESS_CPUTIME_ID);
-  printf("%lld %lld %lld\n", t1 - t0, pgmigrate_success() - before, c1 - c0);
+  printf("%d %lld %lld %lld\n", (int)getpid(), t1 - t0, pgmigrate_success() - before, c1 - c0);
   return 0;
 }
