@@ -154,17 +154,28 @@ export function useStoredRun(lab: LabApi, runId: number | undefined, skip: boole
         for (const s of r.series) out.set(s.name, s);
       }
       const ev = await lab.invoke('runs.events', { runId });
-      const tr = await lab.invoke('runs.migrateCalls', { runId });
       if (cancelled) return;
       setDetail(d);
       setSeries(out);
       setEvents(ev);
-      setTrace(tr.capture || tr.calls.length ? { capture: tr.capture, calls: tr.calls } : undefined);
       setError(undefined);
     })().catch((e: Error) => !cancelled && setError(e.message));
     return () => {
       cancelled = true;
     };
   }, [lab, runId, skip, mode, chartsKey]);
+  // The calls do not depend on how the counters are plotted: read once per run.
+  useEffect(() => {
+    setTrace(undefined);
+    if (runId === undefined || skip) return;
+    let cancelled = false;
+    lab.invoke('runs.migrateCalls', { runId }).then(
+      (tr) => !cancelled && setTrace(tr.capture || tr.calls.length ? { capture: tr.capture, calls: tr.calls } : undefined),
+      (e: Error) => !cancelled && setError(e.message),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [lab, runId, skip]);
   return { detail, series, events, trace, error };
 }
