@@ -11,6 +11,7 @@ import { LineSplitter, parseWorkloadLine } from './workloadLines';
 import type { ExperimentPlan } from './plan';
 import { parseOops } from '../../shared/experiments/oops';
 import { callsByPhase, madeBy } from '../trace/callsByPhase';
+import { phaseMarkerText } from '../../shared/trace/migrateCalls';
 
 /** A kernel crash the host's console reported (serial hosts: the virtual NUMA box). */
 export interface HostCrash {
@@ -108,7 +109,7 @@ export async function runRepetition(
       const t = await deps.telemetry.traceReady(runId);
       if (t.missing) event('note', `no kernel trace: ${t.missing}`);
     }
-    const mark = (at: string) => deps.telemetry.traceMark(runId!, `phase ${at}`);
+    const mark = (at: string) => deps.telemetry.traceMark(runId!, phaseMarkerText(at));
     progress('baseline', `sampling ${req.rateHz} Hz for ${req.baselineS} s`);
     event('phase', 'baseline begins', 'baseline');
     await sleep(req.baselineS * 1000, opts.signal);

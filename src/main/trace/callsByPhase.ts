@@ -1,4 +1,4 @@
-import type { MigrateCall, MigrateCallsByPhase } from '../../shared/trace/migrateCalls';
+import { phaseOfMarker, type MigrateCall, type MigrateCallsByPhase } from '../../shared/trace/migrateCalls';
 import { callOf, type StoredTraceRow } from './traceRepo';
 
 /** At most this many calls of a phase go into a run's outcome (the trace_calls rows keep them all). */
@@ -17,8 +17,7 @@ export function callsByPhase(rows: readonly StoredTraceRow[], phases: readonly s
   let dropped = 0;
   for (const r of rows) {
     if (r.kind === 'marker') {
-      const m = /^phase (\S+)$/.exec(r.marker.text);
-      if (m) phase = m[1]!;
+      phase = phaseOfMarker(r.marker.text) ?? phase;
       continue;
     }
     if (r.record.event !== 'mm_migrate_pages' || phase === null || !(phase in byPhase)) continue;

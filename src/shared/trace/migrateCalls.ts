@@ -174,32 +174,39 @@ export function successByReasonOver(calls: readonly MigrateCall[], times: readon
   return { reasons, rows };
 }
 
-/** When each phase began on a clock: the model's phase events (`data.phase`), or a run's "<phase> begins" events. */
-export function phaseStarts(events: ReadonlyArray<{ t: number; kind: string; text?: string; data?: Record<string, unknown> }>): Record<string, number> {
+/**
+ * The marker an experiment writes into a run's trace as a phase begins (while the workload
+ * holds), and the phase a marker opens (null for any other marker): calls after it are that
+ * phase's.
+ */
+export const phaseMarkerText = (phase: string): string => `phase ${phase}`;
+export const phaseOfMarker = (text: string): string | null => /^phase (\S+)$/.exec(text)?.[1] ?? null;
+
+/** The first time each phase is named among `items`. */
+function firstStarts<T extends { t: number }>(items: readonly T[], phaseOf: (x: T) => string | null | undefined): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const e of events) {
-    if (e.kind !== 'phase') continue;
-    const phase = typeof e.data?.phase === 'string' ? e.data.phase : /^(\S+) begins$/.exec(e.text ?? '')?.[1];
-    if (phase && !(phase in out)) out[phase] = e.t;
+  for (const x of items) {
+    const phase = phaseOf(x);
+    if (phase && !(phase in out)) out[phase] = x.t;
   }
   return out;
 }
 
-/** When each phase began on a trace's own clock: the lab's "phase <name>" markers, written while the workload held. */
+/** When each phase began on a clock: the model's phase events (`data.phase`), or a run's "<phase> begins" events. */
+export function phaseStarts(events: ReadonlyArray<{ t: number; kind: string; text?: string; data?: Record<string, unknown> }>): Record<string, number> {
+  return firstStarts(events, (e) => (e.kind !== 'phase' ? null : typeof e.data?.phase === 'string' ? e.data.phase : /^(\S+) begins$/.exec(e.text ?? '')?.[1]));
+}
+
+/** When each phase began on a trace's own clock: the lab's phase markers. */
 export function markerPhaseStarts(markers: ReadonlyArray<{ t: number; text: string }>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const m of markers) {
-    const phase = /^phase (\S+)$/.exec(m.text)?.[1];
-    if (phase && !(phase in out)) out[phase] = m.t;
-  }
-  return out;
+  return firstStarts(markers, (m) => phaseOfMarker(m.text));
 }
 
 /**
  * The model's calls on a run's clock: each phase's calls keep their time into the phase, and the
  * phase starts where the run's did (the model's setup is not the run's in length: holds, the
- * lab's snapshots, the host's speed). A phase the run never began keeps the model's own offset
- * from the last phase that it did.
+ * lab's snapshots, the host's speed). A phase either side lacks a start for is shifted as the
+ * setup phase is.
  */
 export function onRunClock(byPhase: MigrateCallsByPhase, modelStarts: Record<string, number>, runStarts: Record<string, number>): MigrateCall[] {
   const out: MigrateCall[] = [];

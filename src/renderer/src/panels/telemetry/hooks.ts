@@ -54,8 +54,10 @@ export function useRunsAndLive(lab: LabApi, target: string) {
       if (p.runId !== activeRef.current) return;
       store.current.push(p.points);
       liveEvents.current.push(...p.events);
-      // The newest LIVE_CALLS_KEEP calls are kept live (an hour of NUMA balancing can make millions); the stored run has them all.
-      if (p.calls?.length) liveCalls.current = [...(liveCalls.current.length > LIVE_CALLS_KEEP ? liveCalls.current.slice(-LIVE_CALLS_KEEP / 2) : liveCalls.current), ...p.calls];
+      // Appended in place (the view redraws on the tick below); past LIVE_CALLS_KEEP the older half goes (an hour of NUMA balancing can make millions); the stored run has them all.
+      const kept = liveCalls.current;
+      for (const c of p.calls ?? []) kept.push(c);
+      if (kept.length > LIVE_CALLS_KEEP) kept.splice(0, kept.length - LIVE_CALLS_KEEP / 2);
       setTick((x) => x + 1);
       // The runs table follows the live run, at most once a second.
       const wait = LIVE_REFRESH_MS - (Date.now() - lastList.current);
