@@ -217,9 +217,13 @@ describe('a patch described as switches, built as a real kernel', () => {
       expect(box.variant).toBe('split into from, counted (6.12)');
       const run = await cli(['run', box.target, '--workload', 'numa-touch', '--param', 'thps=1', '--param', 'unmap=0.5', '--baseline', '0', '--cooldown', '0', '--json', '--db', labDb], 400_000);
       const j = json(run);
-      expect(run.code, run.stderr.slice(-2000)).toBe(0);
       expect(j.model).toMatchObject({ name: 'split into from, counted (6.12)', base: 'linux-6.12+', overrides: { deferred_split_target: 'from' } });
-      expect(j.verdict, j.reason).toBe('agrees');
+      // On a disagreement, every row that diverged and why, and the run's warnings (exit 3 alone says none of it).
+      const diverged = (j.verdicts as Array<{ counter: string; verdict: string; measured: number; predicted: number; allowed: number; reason?: string }>)
+        .filter((v) => v.verdict === 'diverged')
+        .map((v) => `${v.counter}: measured ${v.measured}, predicted ${v.predicted}, allowed ${v.allowed}${v.reason ? ` (${v.reason})` : ''}`);
+      expect(j.verdict, [j.reason, ...diverged, ...(j.warnings as string[])].join('\n')).toBe('agrees');
+      expect(run.code, run.stderr.slice(-2000)).toBe(0);
       const measured = j.measured.deltas;
       expect(measured.thp_migration_split).toBe(1);
       // The subpages left on `from` were put back and came one by one: hundreds of hinting faults, not a dozen.

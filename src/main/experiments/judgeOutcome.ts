@@ -5,6 +5,7 @@ import { verdicts, type RunInput, type VerdictOptions } from '../../shared/exper
 import type { ExperimentPlan } from './plan';
 import type { ExperimentReplay } from './replay';
 import { traceVerdicts, type TraceRule, type TraceRun } from '../../shared/experiments/traceVerdicts';
+import { traceIncomplete } from '../../shared/trace/migrateCalls';
 import { modelCallsByPhase } from '../../shared/trace/migrateCalls';
 
 type Deltas = Record<string, number>;
@@ -66,11 +67,11 @@ function traceRule(plan: ExperimentPlan, opts: VerdictOptions): TraceRule {
   return opts.otherPagesMove ? 'per-reason' : 'sequence';
 }
 
-/** The counters' verdicts with the trace's rows after them, over the repetitions whose trace was captured. */
+/** The counters' verdicts with the trace's rows after them, over the repetitions whose trace was captured whole. */
 function withTrace(counters: { byPhase: Record<string, CounterVerdict[]>; total: CounterVerdict[] }, completed: readonly Completed[], replay: ExperimentReplay, rule: TraceRule) {
   const runs: TraceRun[] = completed.flatMap(({ repetition, run }) => {
     const predicted = replay.replays.find((r) => r.repetition === repetition)?.migrateCalls;
-    return run.trace?.status === 'captured' && run.migrateCalls && predicted ? [{ repetition, measured: run.migrateCalls, predicted }] : [];
+    return run.trace?.status === 'captured' && !traceIncomplete(run.trace) && run.migrateCalls && predicted ? [{ repetition, measured: run.migrateCalls, predicted }] : [];
   });
   if (!runs.length) return counters;
   const phases = Object.keys(runs[0]!.measured);

@@ -1,3 +1,4 @@
+import { traceIncomplete } from '../../shared/trace/migrateCalls';
 import type { HostFacts } from '../../shared/hostFacts';
 import type { ExperimentOutcome, ExperimentProgress, ExperimentRequest, Forecast, MeasuredRun } from '../../shared/experiments/api';
 import { LabApiError } from '../../shared/api/labApi';
@@ -102,7 +103,7 @@ export async function runExperiment(deps: ExperimentDeps, asked: ExperimentReque
   const completed = measured.map((run, i) => ({ repetition: i + 1, run })).filter((c) => c.run.status === 'completed');
   for (const c of completed) {
     if (c.run.trace?.status === 'missing') plan.warnings.push(`repetition ${c.repetition} has no kernel trace (${c.run.trace.reason}): its migrate_pages() calls are not compared`);
-    else if (c.run.trace && (c.run.trace.overrun || c.run.trace.dropped)) plan.warnings.push(`repetition ${c.repetition}: the trace buffer lost records (overrun ${c.run.trace.overrun}, dropped ${c.run.trace.dropped}), so its call list is incomplete`);
+    else if (c.run.trace && traceIncomplete(c.run.trace)) plan.warnings.push(`repetition ${c.repetition}: ${traceIncomplete(c.run.trace)}, so its call list is incomplete and its migrate_pages() calls are not compared`);
   }
   let replay: ExperimentReplay | null = null;
   if (plan.workload.simulated && completed.length) {

@@ -140,6 +140,7 @@ export class TraceCapture {
   async stop(msOf: (hostS: number) => number, opts: { waitMs?: number } = {}): Promise<{ summary: Omit<TraceCaptureSummary, 'kept'>; calls: MigrateCall[] }> {
     const calls: MigrateCall[] = [];
     let reason: string | null = null;
+    let complete = true;
     let loss = { overrun: 0, dropped: 0 };
     try {
       if (!this.ended) {
@@ -152,6 +153,7 @@ export class TraceCapture {
           if (r.sawEnd) break;
           if (Date.now() > until) {
             reason = 'the trace reader did not reach the end marker in time: the last records may be missing';
+            complete = false;
             break;
           }
           await new Promise((res) => setTimeout(res, wait));
@@ -159,6 +161,7 @@ export class TraceCapture {
       }
     } catch (e) {
       reason = `reading the trace failed: ${e instanceof Error ? e.message : e}`;
+      complete = false;
     } finally {
       this.ended = true;
       const entry = this.deps.repo.open(this.session.target).find((e) => e.id === this.journalId);
@@ -166,7 +169,7 @@ export class TraceCapture {
     }
     if (!reason && this.counts.malformed) reason = `${this.counts.malformed} trace line${this.counts.malformed === 1 ? '' : 's'} did not fit their event's format (last: ${this.lastMalformed})`;
     return {
-      summary: { status: 'captured', reason, events: this.events, calls: this.counts.calls, overrun: loss.overrun, dropped: loss.dropped, malformed: this.counts.malformed, runId: this.runId },
+      summary: { status: 'captured', reason, events: this.events, calls: this.counts.calls, overrun: loss.overrun, dropped: loss.dropped, complete, malformed: this.counts.malformed, runId: this.runId },
       calls,
     };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markerPhaseStarts, onRunClock, phaseStarts, successByReasonOver, type MigrateCall } from './migrateCalls';
+import { markerPhaseStarts, onRunClock, phaseStarts, successByReasonOver, traceIncomplete, type MigrateCall } from './migrateCalls';
 
 const call = (t: number, reason: string, succeeded: number): MigrateCall => ({ t, reason, mode: 'MIGRATE_SYNC', succeeded, failed: 0, thp_succeeded: 0, thp_failed: 0, thp_split: 0 });
 
@@ -30,5 +30,16 @@ describe("the model's calls on a run's clock", () => {
         { t: 4, compaction: 32, numa_misplaced: 3 },
       ],
     });
+  });
+});
+
+describe('a trace that cannot be judged call by call', () => {
+  const whole = { status: 'captured' as const, overrun: 0, dropped: 0, complete: true, reason: null };
+  it('is one that lost records in the ring buffer or was not read to its end; a whole one, or one stored before completeness was recorded, is not', () => {
+    expect(traceIncomplete(whole)).toBeNull();
+    expect(traceIncomplete({ ...whole, complete: undefined })).toBeNull();
+    expect(traceIncomplete({ ...whole, overrun: 3 })).toBe('the trace buffer lost records (overrun 3, dropped 0)');
+    expect(traceIncomplete({ ...whole, complete: false, reason: 'the trace reader did not reach the end marker in time: the last records may be missing' })).toMatch(/did not reach the end marker/);
+    expect(traceIncomplete({ ...whole, status: 'missing', complete: false })).toBeNull();
   });
 });

@@ -42,6 +42,11 @@ export const TraceCaptureSchema = z.object({
   /** The ring buffer's own loss counts over the run (per_cpu/cpuN/stats: overrun, dropped events). */
   overrun: z.number(),
   dropped: z.number(),
+  /**
+   * Whether every record up to the run's end marker was read (false: the reader did not reach it
+   * in time, or reading failed). Absent in captures stored before it was recorded.
+   */
+  complete: z.boolean().optional(),
   /** Lines trace_pipe printed that did not fit their event's format. */
   malformed: z.number(),
   /** The telemetry run whose clock the calls' times are on (its trace_calls rows). */
@@ -50,6 +55,18 @@ export const TraceCaptureSchema = z.object({
 export type TraceCapture = z.infer<typeof TraceCaptureSchema>;
 
 /** The kernel's printed names for the model's enum values (include/trace/events/migrate.h). */
+/**
+ * Why a captured trace cannot be judged call by call: the ring buffer lost records, or the
+ * reader did not get to the run's end. Its list is short of the kernel's calls by an unknown
+ * number, so comparing it would call the model wrong for the measurement's loss. Null: whole.
+ */
+export function traceIncomplete(t: Pick<TraceCapture, 'status' | 'overrun' | 'dropped' | 'complete' | 'reason'>): string | null {
+  if (t.status !== 'captured') return null;
+  if (t.overrun || t.dropped) return `the trace buffer lost records (overrun ${t.overrun}, dropped ${t.dropped})`;
+  if (t.complete === false) return t.reason ?? 'the trace was not read to its end';
+  return null;
+}
+
 export const KERNEL_REASON_NAMES: Record<string, string> = {
   MR_COMPACTION: 'compaction',
   MR_MEMORY_FAILURE: 'memory_failure',
