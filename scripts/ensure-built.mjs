@@ -1,29 +1,24 @@
 #!/usr/bin/env node
-// Builds the UI (electron-vite build: main, preload, renderer) when out/ is missing or older
-// than any source file it is built from. `npm run serve`, `npm start` and the e2e tests call it.
+// Builds the app (electron-vite build: main, preload, renderer) when out/ is missing or was made
+// from other inputs than the checkout holds now (scripts/build-inputs.mjs). `npm start`,
+// `npm run serve` and the e2e tests call it; `--force` always builds, `--check` only says.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildInputs, buildStaleness, recordBuildInputs } from './build-inputs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const marker = join(root, 'out', 'renderer', 'index.html');
-
-function newest(dir) {
-  let t = 0;
-  if (!existsSync(dir)) return t;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
+const mode = process.argv[2];
+const state = buildStaleness(root);
+if (mode === '--check') {
+  console.log(state.stale ? `needs a build: ${state.why}` : 'up to date');
+  process.exit(state.stale ? 1 : 0);
 }
-
-const sources = Math.max(
-  ...['src/renderer', 'src/shared', 'src/preload', 'src/main'].map((d) => newest(join(root, d))),
-  statSync(join(root, 'electron.vite.config.ts')).mtimeMs,
-);
-if (existsSync(marker) && statSync(marker).mtimeMs >= sources && process.argv[2] !== '--force') process.exit(0);
+if (!state.stale && mode !== '--force') process.exit(0);
+if (mode !== '--force') console.error(`NUMA Lab: building the app (${state.why})…`);
+// The inputs as they were when the build started: a change made during it is seen next time.
+const inputs = buildInputs(root);
 const bin = join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
 const r = spawnSync(process.execPath, [bin, 'build'], { cwd: root, stdio: 'inherit' });
+if (r.status === 0) recordBuildInputs(root, inputs);
 process.exit(r.status ?? 1);

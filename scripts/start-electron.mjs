@@ -1,17 +1,19 @@
 #!/usr/bin/env node
-// `npm start`: the desktop app. On first start it fetches the Electron binary (npm install skips
-// it: see "allowScripts" in package.json) and builds the Electron-ABI copy of better-sqlite3
-// into electron-abi/ — beside the Node build in node_modules, which the CLI and tests keep using.
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// `npm start`: the desktop app. Electron's own install script is kept from running at
+// `npm install` ("allowScripts" in package.json, or ELECTRON_SKIP_BINARY_DOWNLOAD), so the first
+// start fetches the binary; it also builds the Electron-ABI copy of better-sqlite3 into
+// electron-abi/ (beside the Node build the CLI and tests use) and the app itself when out/ is
+// stale. Arguments after `npm start --` go to Electron (e.g. --no-sandbox).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { abiRebuildReason, buildElectronAbiBinding, packageVersion } from './electron-abi.mjs';
+import { runElectron } from './electron-child.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(join(root, 'package.json'));
 const electronPkg = join(root, 'node_modules', 'electron');
-const electronVersion = JSON.parse(readFileSync(join(electronPkg, 'package.json'), 'utf8')).version;
+const electronVersion = packageVersion(root, 'electron');
 const HEADLESS_HINT = 'Run the lab without Electron instead: npm run serve (then open the printed URL).';
 
 function fail(line) {
@@ -19,15 +21,18 @@ function fail(line) {
   process.exit(1);
 }
 
+/** The binary as electron's own index.js finds it (ELECTRON_OVERRIDE_DIST_PATH: an Electron of your own). */
 function electronBinary() {
   const pathTxt = join(electronPkg, 'path.txt');
-  if (!existsSync(pathTxt)) return undefined;
-  const p = join(electronPkg, 'dist', readFileSync(pathTxt, 'utf8').trim());
-  return existsSync(p) ? p : undefined;
+  const name = existsSync(pathTxt) ? readFileSync(pathTxt, 'utf8').trim() : undefined;
+  const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  const p = dist ? join(dist, name ?? 'electron') : name && join(electronPkg, 'dist', name);
+  return p && existsSync(p) ? p : undefined;
 }
 
 // 1. The Electron binary.
 if (!electronBinary()) {
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) fail(`ELECTRON_OVERRIDE_DIST_PATH=${process.env.ELECTRON_OVERRIDE_DIST_PATH} holds no Electron binary.`);
   console.log(`NUMA Lab: fetching Electron ${electronVersion} (first start only)…`);
   const env = { ...process.env };
   delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
@@ -38,39 +43,14 @@ if (!electronBinary()) {
   }
 }
 
-// 2. better-sqlite3 built for Electron's ABI, kept in electron-abi/ (never over the Node build).
-const abiDir = join(root, 'electron-abi');
-const binding = join(abiDir, 'better_sqlite3.node');
-const stamp = join(abiDir, 'electron-version');
-if (!existsSync(binding) || !existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== electronVersion) {
-  console.log(`NUMA Lab: building better-sqlite3 for Electron ${electronVersion} (first start only)…`);
-  const work = join(abiDir, 'better-sqlite3');
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(abiDir, { recursive: true });
-  cpSync(join(root, 'node_modules', 'better-sqlite3'), work, { recursive: true, filter: (src) => !src.includes(`${'/'}build${'/'}`) });
-  const target = ['--runtime=electron', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'];
-  let built = false;
-  try {
-    const prebuild = require.resolve('prebuild-install/bin.js');
-    built = spawnSync(process.execPath, [prebuild, '--runtime=electron', `--target=${electronVersion}`], { cwd: work, stdio: 'inherit' }).status === 0;
-  } catch {
-    /* no prebuild-install: build from source below */
-  }
-  if (!built) {
-    const gyp = process.env.npm_config_node_gyp;
-    const r = gyp
-      ? spawnSync(process.execPath, [gyp, 'rebuild', ...target], { cwd: work, stdio: 'inherit' })
-      : spawnSync('npx', ['--yes', 'node-gyp', 'rebuild', ...target], { cwd: work, stdio: 'inherit' });
-    built = r.status === 0;
-  }
-  const out = join(work, 'build', 'Release', 'better_sqlite3.node');
-  if (!built || !existsSync(out)) fail('could not build better-sqlite3 for Electron (it needs the Electron headers and a C++ toolchain).');
-  copyFileSync(out, binding);
-  writeFileSync(stamp, `${electronVersion}\n`);
-  rmSync(work, { recursive: true, force: true });
+// 2. better-sqlite3 for Electron's ABI, rebuilt when Electron or better-sqlite3 changed version.
+const rebuild = abiRebuildReason(root);
+if (rebuild) {
+  console.log(`NUMA Lab: better-sqlite3 for Electron needs building (${rebuild}).`);
+  const error = buildElectronAbiBinding(root);
+  if (error) fail(error);
 }
 
-// 3. The app itself.
-if (spawnSync(process.execPath, [join(root, 'scripts', 'ensure-built.mjs')], { stdio: 'inherit' }).status !== 0) fail('the build failed.');
-const child = spawn(electronBinary(), [root, ...process.argv.slice(2)], { stdio: 'inherit' });
-child.on('exit', (code) => process.exit(code ?? 0));
+// 3. The app itself, then Electron; its exit status (or signal) is ours.
+if (spawnSync(process.execPath, [join(root, 'scripts', 'ensure-built.mjs')], { stdio: 'inherit' }).status !== 0) fail('the build failed (its errors are above).');
+process.exit(await runElectron(electronBinary(), [root, ...process.argv.slice(2)]));

@@ -326,8 +326,21 @@ export class Lab {
     return t;
   }
 
+  /** What closing will do, in the user's words (shown while the desktop app quits). */
+  closingSteps(): string[] {
+    const steps: string[] = [];
+    const experiments = this.experiments.runningTargets();
+    if (experiments.length) steps.push(`stopping ${experiments.length === 1 ? 'the experiment' : `${experiments.length} experiments`} on ${[...new Set(experiments)].join(', ')}`);
+    const sampling = this.telemetry.activeCount();
+    if (sampling) steps.push(`ending ${sampling === 1 ? 'the telemetry run' : `${sampling} telemetry runs`} (kept as interrupted)`);
+    for (const [target, ids] of this.knobs.ownedChanges()) steps.push(`restoring ${ids.length === 1 ? ids[0] : `${ids.length} knobs`} on ${target}`);
+    steps.push('closing host sessions');
+    return steps;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
+    this.emit('app.closing', { steps: this.closingSteps() });
     // Knobs this lab changed and still holds go back before its sessions close.
     await this.experiments.close();
     await this.telemetry.close();

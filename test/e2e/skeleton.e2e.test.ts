@@ -10,10 +10,14 @@ let lab: LabInChromium | undefined;
 let serve: LabInChromium['serve'];
 let browser: Browser;
 let page: Page;
+const consoleLines: string[] = [];
 
 beforeAll(async () => {
   lab = await openLabInChromium('skeleton', { width: 1400, height: 860 });
   ({ serve, browser, page } = lab);
+  page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+  // A violation the page's own code caught (zod's eval probe) reaches no console: report each one.
+  await page.addInitScript({ content: "document.addEventListener('securitypolicyviolation', (e) => console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + (e.sourceFile || '') + ':' + e.lineNumber))" });
 });
 afterAll(async () => {
   await page?.screenshot({ path: join(ARTIFACTS, 'skeleton.png') }).catch(() => {});
@@ -28,6 +32,8 @@ describe('the lab in Chromium (headless mode)', () => {
     expect(await page.getByTestId('fact-target').textContent()).toBe('local');
     expect(await page.getByTestId('node-0').count()).toBe(1);
     expect(await page.getByTestId('fact-thp').textContent()).toMatch(/^(always|madvise|never)/);
+    // Every reply was parsed by zod without its eval probe: the CSP (no 'unsafe-eval') reported nothing.
+    expect(consoleLines.filter((l) => /Content Security Policy|unsafe-eval|EvalError/i.test(l))).toEqual([]);
   });
 
   it('runs what is typed into the terminal pane on a real shell', async () => {

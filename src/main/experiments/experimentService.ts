@@ -86,6 +86,11 @@ export class ExperimentService {
     return r;
   }
 
+  /** The experiments running now, by target (what closing the lab will stop). */
+  runningTargets(): string[] {
+    return [...this.running.values()].map((r) => r.target);
+  }
+
   async close(): Promise<void> {
     for (const r of this.running.values()) r.abort.abort();
     await Promise.all([...this.running.values()].map((r) => r.done.catch(() => undefined)));

@@ -254,6 +254,15 @@ export class KnobService {
   }
 
   /** On a clean close: put back what this lab changed and still holds, on the hosts it reaches. */
+  /** The knobs this lab changed and has not restored, by target (what closing it will put back). */
+  ownedChanges(): Map<string, string[]> {
+    const by = new Map<string, string[]>();
+    const owner = this.opts.owner;
+    if (!owner) return by;
+    for (const r of this.repo.open()) if (r.owner === owner) by.set(r.target, [...(by.get(r.target) ?? []), r.knobId]);
+    return by;
+  }
+
   async restoreOwned(): Promise<void> {
     const owner = this.opts.owner;
     if (!owner) return;

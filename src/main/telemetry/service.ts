@@ -400,6 +400,11 @@ export class TelemetryService {
     return ended;
   }
 
+  /** How many runs are sampling now (what closing the lab will end). */
+  activeCount(): number {
+    return this.active.size;
+  }
+
   /** The lab is closing: runs still sampling end as interrupted, with why. */
   async close(): Promise<void> {
     await Promise.all([...this.active.values()].map((r) => this.stop(r.runId, 'interrupted', 'the lab was closed while sampling').catch(() => undefined)));

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { LabApi } from '../../shared/api/labApi';
 import type { HostFacts } from '../../shared/hostFacts';
 import { PANELS } from './panels/registry';
+import { ClosingOverlay } from './components/ClosingOverlay';
 
 export function App({ lab, via }: { lab: LabApi; via: 'ipc' | 'websocket' }) {
   const [target, setTarget] = useState('local');
@@ -9,6 +10,9 @@ export function App({ lab, via }: { lab: LabApi; via: 'ipc' | 'websocket' }) {
   const [error, setError] = useState<string | undefined>();
   const [shell, setShell] = useState<string>('');
   const [panel, setPanel] = useState(PANELS[0].id);
+  const [closing, setClosing] = useState<string[] | undefined>();
+
+  useEffect(() => lab.on('app.closing', (p) => setClosing(p.steps)), [lab]);
 
   useEffect(() => {
     lab.invoke('app.info', {}).then((i) => setShell(`${i.shell} · ${i.version}`), () => {});
@@ -55,6 +59,7 @@ export function App({ lab, via }: { lab: LabApi; via: 'ipc' | 'websocket' }) {
         </p>
       )}
       <main className="content">{current.render({ lab, target, facts, selectTarget: setTarget })}</main>
+      {closing && <ClosingOverlay steps={closing} />}
     </div>
   );
 }

@@ -69,6 +69,8 @@ export const labMethods = {
 export const labEvents = {
   'terminal.output': z.object({ terminalId: TerminalId, data: z.string() }),
   'terminal.exit': z.object({ terminalId: TerminalId, reason: z.string() }),
+  /** The lab is closing (the app quits, or the server stops): what it does before it is gone. */
+  'app.closing': z.object({ steps: z.array(z.string()) }),
   ...knobEvents,
   ...hostEvents,
   ...simEvents,

@@ -1,0 +1,11 @@
+export type AbiStamp = { electron: string; 'better-sqlite3': string };
+export declare const ABI_DIR: string;
+export declare const BINDING_FILE: string;
+export declare const STAMP_FILE: string;
+export declare function packageVersion(root: string, name: string): string;
+export declare function wantedStamp(root: string): AbiStamp;
+export declare function readStamp(root: string): Partial<AbiStamp> | undefined;
+export declare function writeStamp(root: string, stamp: AbiStamp): void;
+export declare function abiRebuildReason(root: string): string | undefined;
+export declare function packageCopyFilter(packageDir: string): (src: string) => boolean;
+export declare function buildElectronAbiBinding(root: string, log?: (line: string) => void): string | undefined;
