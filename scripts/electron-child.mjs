@@ -66,17 +66,20 @@ export function exitStatus(code, signal) {
 export function runElectron(electronBinary, args, opts = {}) {
   const out = opts.stderr ?? process.stderr;
   return new Promise((resolve) => {
-    const child = spawn(electronBinary, args, { stdio: ['inherit', 'inherit', 'pipe'], env: opts.env ?? process.env });
+    // The handlers go in before the child exists: a signal that comes as soon as the app is up
+    // (its first output) must be passed on, not end this process with the app left orphaned.
+    let child;
+    const forward = (sig) => () => {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill(sig);
+    };
+    const handlers = FORWARDED.map((sig) => [sig, forward(sig)]);
+    for (const [sig, h] of handlers) process.on(sig, h);
+    child = spawn(electronBinary, args, { stdio: ['inherit', 'inherit', 'pipe'], env: opts.env ?? process.env });
     let tail = '';
     child.stderr.on('data', (d) => {
       out.write(d);
       tail = (tail + d.toString()).slice(-KEEP_STDERR);
     });
-    const forward = (sig) => () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
-    };
-    const handlers = FORWARDED.map((sig) => [sig, forward(sig)]);
-    for (const [sig, h] of handlers) process.on(sig, h);
     const done = (status, lines) => {
       for (const [sig, h] of handlers) process.off(sig, h);
       for (const l of lines) out.write(`${l}\n`);

@@ -200,7 +200,8 @@ describe('the built desktop main process under a stand-in Electron', () => {
         restoreKnobFiles(snap, { unmountDebugfs: true });
         unlock();
       }
-    }, 120_000);
+      // lockMachineKnobs may wait up to 240 s for another file's knob test.
+    }, 400_000);
   }
 
   it('a store written by a newer lab: a dialog naming the file, the cause and the fix, exit 1, the store untouched', async () => {

@@ -116,9 +116,9 @@ class App extends EventEmitter {
   }
   exit(code = 0) {
     for (const w of [...windows]) w.destroy();
-    report({ type: 'exit', code });
-    // Let the report reach the test before the channel goes.
-    setImmediate(() => process.exit(code));
+    // The process ends once the report has been written to the channel, not before.
+    if (process.send) process.send({ type: 'exit', code }, () => process.exit(code));
+    else process.exit(code);
   }
   getVersion() {
     return '0.0.0';
