@@ -5,8 +5,7 @@ import { verdicts, type RunInput, type VerdictOptions } from '../../shared/exper
 import type { ExperimentPlan } from './plan';
 import type { ExperimentReplay } from './replay';
 import { traceVerdicts, type TraceRule, type TraceRun } from '../../shared/experiments/traceVerdicts';
-import { traceIncomplete } from '../../shared/trace/migrateCalls';
-import { modelCallsByPhase } from '../../shared/trace/migrateCalls';
+import { modelCallsByPhase, traceIncomplete } from '../../shared/trace/migrateCalls';
 
 type Deltas = Record<string, number>;
 type Judged = Pick<ExperimentOutcome, 'verdicts' | 'verdictsByPhase' | 'judgement' | 'diverged'> & { forecast: Forecast | null };

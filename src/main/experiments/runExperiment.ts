@@ -1,7 +1,7 @@
-import { traceIncomplete } from '../../shared/trace/migrateCalls';
 import type { HostFacts } from '../../shared/hostFacts';
 import type { ExperimentOutcome, ExperimentProgress, ExperimentRequest, Forecast, MeasuredRun } from '../../shared/experiments/api';
 import { LabApiError } from '../../shared/api/labApi';
+import { traceIncomplete } from '../../shared/trace/migrateCalls';
 import type { HostSession } from '../hosts/hostSession';
 import type { KnobService } from '../knobs/knobService';
 import type { TelemetryService } from '../telemetry/service';
@@ -102,8 +102,9 @@ export async function runExperiment(deps: ExperimentDeps, asked: ExperimentReque
     plan.warnings.push(`khugepaged collapsed THPs during ${collapsed} of ${measured.length} repetition${measured.length === 1 ? '' : 's'} (thp_collapse_alloc > 0): the model has no khugepaged, so the collapsed THPs' pages are counted as if they had stayed as they were`);
   const completed = measured.map((run, i) => ({ repetition: i + 1, run })).filter((c) => c.run.status === 'completed');
   for (const c of completed) {
+    const incomplete = c.run.trace ? traceIncomplete(c.run.trace) : null;
     if (c.run.trace?.status === 'missing') plan.warnings.push(`repetition ${c.repetition} has no kernel trace (${c.run.trace.reason}): its migrate_pages() calls are not compared`);
-    else if (c.run.trace && traceIncomplete(c.run.trace)) plan.warnings.push(`repetition ${c.repetition}: ${traceIncomplete(c.run.trace)}, so its call list is incomplete and its migrate_pages() calls are not compared`);
+    else if (incomplete) plan.warnings.push(`repetition ${c.repetition}: ${incomplete}, so its call list is incomplete and its migrate_pages() calls are not compared`);
   }
   let replay: ExperimentReplay | null = null;
   if (plan.workload.simulated && completed.length) {
