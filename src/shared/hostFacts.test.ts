@@ -58,6 +58,35 @@ describe('host probe parsing', () => {
     expect(f.numaBalancing).toBeNull();
   });
 
+  it('reads the node distance matrix from /sys/devices/system/node/node<N>/distance', () => {
+    const text = twoNodes.replace('@node 0\n', '@distance 1\n21 10\n@node 0\n').replace('@cpus_online', '@distance 0\n10 21\n@cpus_online');
+    const f = parseProbeOutput('testbox:a', text);
+    expect(f.distance).toEqual([
+      [10, 21],
+      [21, 10],
+    ]);
+    expect(f.warnings).toBeUndefined();
+    // Output without distances (a probe from before they were read): no matrix, nothing to warn about.
+    expect(parseProbeOutput('testbox:a', twoNodes).distance).toBeUndefined();
+    expect(parseProbeOutput('testbox:a', twoNodes).warnings).toBeUndefined();
+  });
+
+  it('leaves a malformed distance matrix out, naming the file and the line, so the model takes 10/20', () => {
+    const withRows = (row0: string, row1: string) => twoNodes.replace('@node 0\n', `@distance 1\n${row1}\n@node 0\n`).replace('@cpus_online', `@distance 0\n${row0}\n@cpus_online`);
+    const cases: Array<[string, string, RegExp]> = [
+      ['10 21', '21 ten', /^\/sys\/devices\/system\/node\/node1\/distance: "21 ten" is not a line of whole numbers separated by spaces\. The model uses the default distances \(10 local, 20 remote\)$/],
+      ['10 21 31', '21 10', /^\/sys\/devices\/system\/node\/node0\/distance: "10 21 31" has 3 distances; expected 2, one per node \(0, 1\)\./],
+      ['10 21', '21 12', /^\/sys\/devices\/system\/node\/node1\/distance: "21 12", entry 2 \(node 1 to itself\) is 12; allowed: 10 \(LOCAL_DISTANCE\) on the diagonal\./],
+      ['10 255', '21 10', /node0\/distance: "10 255", entry 2 \(node 0 to node 1\) is 255; allowed: an integer 10\.\.254/],
+      ['', '21 10', /node0\/distance: missing or empty; expected one line of 2 distances/],
+    ];
+    for (const [row0, row1, warning] of cases) {
+      const f = parseProbeOutput('testbox:a', withRows(row0, row1));
+      expect(f.distance).toBeUndefined();
+      expect(f.warnings).toEqual([expect.stringMatching(warning)]);
+    }
+  });
+
   it('refuses truncated output rather than reporting half a host', () => {
     expect(() => parseProbeOutput('local', twoNodes.replace('@end\n', ''))).toThrow(/incomplete/);
   });

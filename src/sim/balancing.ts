@@ -8,16 +8,19 @@
  * from `phase`. The first task whose sweep reaches a prot-none entry takes the fault; once the
  * entry is restored or migrated, later touches before the next scan are free.
  */
-import { HPAGE_PMD_NR } from './constants';
+import { HPAGE_PMD_NR, NUMA_NO_NODE } from './constants';
 import { MinHeap } from './heap';
 import type { Kernel } from './kernel';
 import { SimCancelled } from './kernel';
+import type { PteTable, Vma } from './mm';
+import { PTE_PAGE } from './mm';
 import { doHugePmdNumaPage, doNumaPage } from './numa_fault';
 import type { NumaFaultEnv } from './numa_fault';
+import { NOT_STEADY, doNumaPagesSteady, misplacedBasePageTrace, steadyNumaPageTarget } from './numa_fault_batch';
 import { taskNumaWork } from './numa_scan';
-import type { ProtNoneEntry } from './numa_scan';
+import type { ProtNoneEntry, ProtNoneRun, ProtNoneSet } from './numa_scan';
 import type { Sampler } from './sampler';
-import type { Task } from './sched_numa';
+import type { AccessPattern, Task } from './sched_numa';
 import { taskTickNuma } from './sched_numa';
 
 export interface RunControl {
@@ -31,40 +34,126 @@ interface PendingFault {
   entry: ProtNoneEntry;
 }
 
+/**
+ * Base pages of one scan extent that one task's sweep (one access pattern) reaches first, in
+ * address order, which is also time order: the sweep's position at the scan and its start time
+ * are kept so that each page's touch time is computed exactly as firstTouch() computes it.
+ */
+interface PendingRun {
+  task: Task;
+  a: AccessPattern;
+  vma: Vma;
+  /** Next page offset in the VMA to fault, and the extent's end. */
+  x: number;
+  hi: number;
+  t0: number;
+  pos: number;
+  /** Time of page x (Infinity once x = hi). */
+  nextTime: number;
+  /** Tie order of page x: its place in the scans' order. */
+  seqAt0: number;
+}
+
+/** Identical steady prot-none base pages [i0, i1) of one page table, at VMA offset `off`. */
+interface SteadyGroup {
+  pt: PteTable;
+  i0: number;
+  i1: number;
+  nid: number;
+  last: number;
+  off: number;
+  target: number;
+}
+
+function runSeq(r: PendingRun): number {
+  return r.seqAt0 + r.x;
+}
+
+/** Where a task's sweep `a` is at time ts: firstTouch()'s t0 and pos. */
+function sweepAt(a: AccessPattern, ts: number): { t0: number; pos: number } {
+  const L = a.hi - a.lo;
+  const t0 = Math.max(ts, a.start);
+  return { t0, pos: a.lo + ((((a.phase + a.rate * (t0 - a.start)) % L) + L) % L) };
+}
+
+/** When a sweep at (t0, pos) first touches pages [x, xe): at once when it is in them now. */
+function touchTime(a: AccessPattern, t0: number, pos: number, x: number, xe = x + 1): number {
+  const L = a.hi - a.lo;
+  const d = pos >= x && pos < xe ? 0 : (((x - pos) % L) + L) % L;
+  return t0 + d / a.rate;
+}
+
 /** When does a task's sweep first touch pages [x, x+w) of the VMA at or after time ts? */
 function firstTouch(task: Task, entry: ProtNoneEntry, ts: number): number {
-  let best = Infinity;
   const off = entry.slot.index * HPAGE_PMD_NR + (entry.idx < 0 ? 0 : entry.idx);
   const w = entry.idx < 0 ? HPAGE_PMD_NR : 1;
+  return firstTouchOf(task, entry.slot.vma, off, w, ts).time;
+}
+
+/** The same, with the sweep (access pattern) that gets there first. */
+function firstTouchOf(task: Task, vma: Vma, off: number, w: number, ts: number): { time: number; a: AccessPattern | null } {
+  let best = Infinity;
+  let by: AccessPattern | null = null;
   for (const a of task.access) {
-    if (a.vma !== entry.slot.vma || ts >= a.end) continue;
+    if (a.vma !== vma || ts >= a.end) continue;
     const x = Math.max(off, a.lo);
     const xe = Math.min(off + w, a.hi);
     if (x >= xe) continue;
-    const L = a.hi - a.lo;
-    const t0 = Math.max(ts, a.start);
-    const pos = a.lo + ((((a.phase + a.rate * (t0 - a.start)) % L) + L) % L);
-    let d: number;
-    if (pos >= x && pos < xe) d = 0;
-    else d = (((x - pos) % L) + L) % L;
-    const t = t0 + d / a.rate;
-    if (t < a.end && t < best) best = t;
+    const { t0, pos } = sweepAt(a, ts);
+    const t = touchTime(a, t0, pos, x, xe);
+    if (t < a.end && t < best) {
+      best = t;
+      by = a;
+    }
   }
-  return best;
+  return { time: best, a: by };
+}
+
+export interface BalancingOptions {
+  /**
+   * Fault steady base pages extent by extent (numa_fault_batch.ts). Off, every hint fault takes
+   * the per-page path in time order: the reference the batched engine is tested against.
+   */
+  batch?: boolean;
 }
 
 export class BalancingEngine {
+  /** PMD faults and PTE-mapped large folios, one entry each. */
   private readonly faults = new MinHeap<PendingFault>();
+  /** Base-page extents. */
+  private runs: PendingRun[] = [];
+  private readonly batch: boolean;
+  private steps = 0;
+  /** Scans' order so far: entries of later scans come after those of earlier ones at equal times. */
+  private seqBase = 0;
 
   constructor(
     private readonly k: Kernel,
     private readonly env: NumaFaultEnv,
     private readonly tasks: Task[],
     private readonly sampler: Sampler,
-  ) {}
+    opts: BalancingOptions = {},
+  ) {
+    this.batch = opts.batch ?? true;
+  }
 
-  private schedule(entries: ProtNoneEntry[], ts: number): void {
-    for (const e of entries) {
+  /** The task (and its sweep) that touches page `off` first after ts, as schedule() would pick it. */
+  private winnerAt(vma: Vma, off: number, ts: number): { task: Task; a: AccessPattern; time: number } | null {
+    let best = Infinity;
+    let who: { task: Task; a: AccessPattern; time: number } | null = null;
+    for (const t of this.tasks) {
+      if (!t.access.length) continue;
+      const r = firstTouchOf(t, vma, off, 1, ts);
+      if (r.time < best) {
+        best = r.time;
+        who = { task: t, a: r.a!, time: r.time };
+      }
+    }
+    return who;
+  }
+
+  private schedule(set: ProtNoneSet, ts: number): void {
+    for (const e of set.entries) {
       let best = Infinity;
       let who: Task | null = null;
       for (const t of this.tasks) {
@@ -75,8 +164,46 @@ export class BalancingEngine {
           who = t;
         }
       }
-      if (who) this.faults.push(best, { task: who, entry: e });
+      if (who) this.faults.push(best, { task: who, entry: e }, this.seqBase + e.order!);
     }
+    for (const r of set.runs) this.scheduleRun(r, ts);
+    this.seqBase += set.count;
+  }
+
+  /**
+   * Split an extent into pieces with one first toucher each. Every sweep's touch time rises
+   * with the address except where the sweep is now (it wraps there) and at its range's ends, so
+   * between those points the earliest of them changes at most where two lines cross: the winner
+   * is read at both ends of a piece and the piece halved until they agree.
+   */
+  private scheduleRun(r: ProtNoneRun, ts: number): void {
+    const cuts = new Set<number>([r.lo, r.hi]);
+    for (const t of this.tasks) {
+      for (const a of t.access) {
+        if (a.vma !== r.vma || ts >= a.end) continue;
+        const { pos } = sweepAt(a, ts);
+        for (const x of [a.lo, a.hi, Math.floor(pos), Math.floor(pos) + 1]) if (x > r.lo && x < r.hi) cuts.add(x);
+      }
+    }
+    const points = [...cuts].sort((x, y) => x - y);
+    // Page x of the extent has scan order r.order + (x - r.lo).
+    const seqAt0 = this.seqBase + r.order - r.lo;
+    for (let i = 0; i + 1 < points.length; i++) this.schedulePiece(r.vma, points[i]!, points[i + 1]!, ts, seqAt0);
+  }
+
+  private schedulePiece(vma: Vma, lo: number, hi: number, ts: number, seqAt0: number): void {
+    const first = this.winnerAt(vma, lo, ts);
+    const last = hi - lo > 1 ? this.winnerAt(vma, hi - 1, ts) : first;
+    const same = first === null ? last === null : last !== null && first.task === last.task && first.a === last.a;
+    if (!same) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      this.schedulePiece(vma, lo, mid, ts, seqAt0);
+      this.schedulePiece(vma, mid, hi, ts, seqAt0);
+      return;
+    }
+    if (!first) return;
+    const { t0, pos } = sweepAt(first.a, ts);
+    this.runs.push({ task: first.task, a: first.a, vma, x: lo, hi, t0, pos, nextTime: first.time, seqAt0 });
   }
 
   private handle(f: PendingFault): void {
@@ -88,14 +215,192 @@ export class BalancingEngine {
     }
   }
 
-  private drainUntil(tMs: number): void {
-    while (this.faults.size && this.faults.peekKey() < tMs) {
-      const t = this.faults.peekKey();
-      const f = this.faults.pop()!;
-      this.k.now = t;
-      this.sampler.advanceTo(t);
-      this.handle(f);
+  /** The run whose next page comes first (the first of equals), or null. */
+  private earliestRun(): PendingRun | null {
+    let best: PendingRun | null = null;
+    for (const r of this.runs) if (!best || r.nextTime < best.nextTime || (r.nextTime === best.nextTime && runSeq(r) < runSeq(best))) best = r;
+    return best;
+  }
+
+  /** Fault the next page of a run through the per-page path, at its time. */
+  private stepRun(r: PendingRun): void {
+    const t = r.nextTime;
+    this.k.now = t;
+    this.sampler.advanceTo(t);
+    const slot = r.vma.slots[Math.floor(r.x / HPAGE_PMD_NR)]!;
+    const idx = r.x % HPAGE_PMD_NR;
+    if (slot.pt && slot.pt.protnone[idx]) doNumaPage(this.k, this.env, r.task, slot, idx);
+    this.advance(r, r.x + 1);
+  }
+
+  private advance(r: PendingRun, x: number): void {
+    r.x = x;
+    r.nextTime = x < r.hi ? touchTime(r.a, r.t0, r.pos, x) : Infinity;
+  }
+
+  /** The first page of a run at or after T (its touch times rise with the address). */
+  private endBefore(r: PendingRun, T: number): number {
+    if (r.nextTime >= T) return r.x;
+    let lo = r.x + 1;
+    let hi = r.hi;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (touchTime(r.a, r.t0, r.pos, mid) < T) lo = mid + 1;
+      else hi = mid;
     }
+    return lo;
+  }
+
+  /** Visit the pages [from, to) of a run as groups of identical prot-none base pages within one page table. */
+  private forEachGroup(r: PendingRun, from: number, to: number, fn: (pt: PteTable, i0: number, i1: number, nid: number, last: number, off: number) => boolean): void {
+    let x = from;
+    while (x < to) {
+      const slot = r.vma.slots[Math.floor(x / HPAGE_PMD_NR)]!;
+      const base = slot.index * HPAGE_PMD_NR;
+      const end = Math.min(to, base + HPAGE_PMD_NR) - base;
+      const pt = slot.pt;
+      let i = x - base;
+      if (!pt) {
+        x = base + end;
+        continue;
+      }
+      const { protnone, nid: nids, cpupid, kind, isolated } = pt;
+      while (i < end) {
+        if (!protnone[i]) {
+          i++;
+          continue;
+        }
+        const nid = nids[i]!;
+        const last = cpupid[i]!;
+        const plain = kind[i] === PTE_PAGE && !isolated[i];
+        let j = i + 1;
+        if (plain) while (j < end && protnone[j] && nids[j] === nid && cpupid[j] === last && kind[j] === PTE_PAGE && !isolated[j]) j++;
+        if (!fn(pt, i, plain ? j : -1, nid, last, base + i)) return;
+        i = j;
+      }
+      x = base + end;
+    }
+  }
+
+  /**
+   * Hint faults before tMs. Entries and pages that change what later faults decide are taken one
+   * at a time in time order; between them, steady base pages are faulted extent by extent
+   * (numa_fault_batch.ts), which is what they would have done one by one.
+   */
+  private drainUntil(tMs: number): void {
+    const k = this.k;
+    for (;;) {
+      if (this.batch && this.runs.length) this.faultSteadyBefore(Math.min(tMs, this.faults.peekKey(), this.sampler.nextSampleMs()));
+      const r = this.earliestRun();
+      const tRun = r ? r.nextTime : Infinity;
+      const tOne = this.faults.peekKey();
+      if (Math.min(tRun, tOne) >= tMs) break;
+      if (tOne < tRun || (tOne === tRun && this.faults.peekSeq() < runSeq(r!))) {
+        const t = this.faults.peekKey();
+        const f = this.faults.pop()!;
+        k.now = t;
+        this.sampler.advanceTo(t);
+        this.handle(f);
+      } else this.stepRun(r!);
+      if ((++this.steps & 255) === 0) this.runs = this.runs.filter((x) => x.x < x.hi);
+    }
+    this.runs = this.runs.filter((x) => x.x < x.hi);
+  }
+
+  /**
+   * Fault every steady page of every run before `limit` and before the first page that is not
+   * steady (which the caller then takes through the per-page path).
+   */
+  private faultSteadyBefore(limit: number): void {
+    const k = this.k;
+    const env = this.env;
+    let T = limit;
+    // Pass one: where each run stops being steady, and its steady groups up to there.
+    const groups = new Map<PendingRun, SteadyGroup[]>();
+    const scan = (r: PendingRun): void => {
+      if (r.nextTime >= T) return;
+      const list: SteadyGroup[] = [];
+      groups.set(r, list);
+      this.forEachGroup(r, r.x, this.endBefore(r, T), (pt, i0, i1, nid, last, off) => {
+        const target = i1 >= 0 ? steadyNumaPageTarget(k, env, r.task, nid, last) : NOT_STEADY;
+        if (target !== NOT_STEADY) {
+          list.push({ pt, i0, i1, nid, last, off, target });
+          return true;
+        }
+        T = Math.min(T, touchTime(r.a, r.t0, r.pos, off));
+        return false;
+      });
+    };
+    // The earliest page first: while the trace fills, it is often a migration taken alone.
+    const head = this.earliestRun();
+    if (!head) return;
+    scan(head);
+    if (T <= head.nextTime) return;
+    for (const r of this.runs) if (r !== head) scan(r);
+    let total = 0;
+    const ends = new Map<PendingRun, number>();
+    for (const r of groups.keys()) {
+      const end = this.endBefore(r, T);
+      ends.set(r, end);
+      total += end - r.x;
+    }
+    if (!total) return;
+    // Migrations into a node pass migrate_balanced_pgdat() in any order only with room for all of them.
+    for (const id of k.nodeIds()) {
+      const n = k.node(id);
+      if (n.freePages - total - 1 < n.wmarkHigh) return;
+    }
+    // Pass two: fault them. Nothing a steady fault changes alters another's decision; only the
+    // tracepoint records of their migrations, while the trace has room, are put in time order.
+    const room = Math.max(0, k.traceLimit - k.trace.length);
+    const migrated: Array<{ r: PendingRun; xs: number[] }> = [];
+    let nrMigrated = 0;
+    let tLast = -Infinity;
+    for (const [r, list] of groups) {
+      const end = ends.get(r)!;
+      if (end <= r.x) continue;
+      // Pages of one run migrate in time order: only its first `room` can be among the records kept.
+      const xs: number[] = [];
+      for (const g of list) {
+        if (g.off >= end) break;
+        const i1 = Math.min(g.i1, g.i0 + (end - g.off));
+        const traced = room > 0 && g.target !== NUMA_NO_NODE;
+        if (traced) {
+          nrMigrated += i1 - g.i0;
+          for (let x = g.off; x < g.off + (i1 - g.i0) && xs.length < room; x++) xs.push(x);
+        }
+        doNumaPagesSteady(k, env, r.task, r.vma, g.pt, g.i0, i1, g.nid, g.last, g.target, traced);
+      }
+      if (xs.length) migrated.push({ r, xs });
+      tLast = Math.max(tLast, touchTime(r.a, r.t0, r.pos, end - 1));
+      this.advance(r, end);
+    }
+    if (nrMigrated) this.recordMigrations(migrated, room, nrMigrated);
+    k.now = tLast;
+  }
+
+
+  /**
+   * The mm_migrate_pages records of batched migrations, `total` in all: the first `room` in the
+   * order the per-page path takes them (time, then scan order), merged from the runs' own
+   * time-ordered lists; the rest count as dropped, as they would beyond the trace's limit.
+   */
+  private recordMigrations(lists: Array<{ r: PendingRun; xs: number[] }>, room: number, total: number): void {
+    const k = this.k;
+    const heads = new MinHeap<{ r: PendingRun; xs: number[]; at: number }>();
+    const push = (h: { r: PendingRun; xs: number[]; at: number }) => {
+      if (h.at < h.xs.length) heads.push(touchTime(h.r.a, h.r.t0, h.r.pos, h.xs[h.at]!), h, h.r.seqAt0 + h.xs[h.at]!);
+    };
+    for (const { r, xs } of lists) push({ r, xs, at: 0 });
+    let kept = 0;
+    for (; kept < room && heads.size; kept++) {
+      const t = heads.peekKey();
+      const h = heads.pop()!;
+      k.recordTrace(misplacedBasePageTrace(k, t));
+      h.at++;
+      push(h);
+    }
+    k.traceDropped += total - kept;
   }
 
   /** Run ticks in (fromMs, toMs]; faults strictly before toMs are handled. */
@@ -116,10 +421,10 @@ export class BalancingEngine {
           if (tick < t.runStart || tick >= t.exitAt) continue;
           if (taskTickNuma(k, t, tick)) {
             const entries = taskNumaWork(k, this.env.tasks, t);
-            if (entries.length) {
+            if (entries.count) {
               // By the task's CPU time: that is what decides whether a scan falls in a window.
               const cpuMs = t.runtime(tick);
-              k.event('numa_scan', `task_numa_work() of task ${t.pid} at ${(cpuMs / 1000).toFixed(3)} s of its CPU time: ${entries.length} entries made prot-none`, { pid: t.pid, cpuMs, entries: entries.length });
+              k.event('numa_scan', `task_numa_work() of task ${t.pid} at ${(cpuMs / 1000).toFixed(3)} s of its CPU time: ${entries.count} entries made prot-none`, { pid: t.pid, cpuMs, entries: entries.count });
               this.schedule(entries, tick);
             }
           }

@@ -92,3 +92,48 @@ export function handleAnonWriteFault(k: Kernel, ctx: FaultCtx, vma: Vma, vpn: nu
   }
   pt.zero[idx] = writesZero ? 1 : 0;
 }
+
+/**
+ * handleAnonWriteFault() on every page of [vpnLo, vpnHi), in order. The first fault in a PMD
+ * range decides between a THP and a page table; the rest of that range's missing base pages
+ * are then allocated on the local node n at a time when it has room for all of them above its
+ * min watermark (as n one-page allocations would find), and one by one otherwise.
+ */
+export function handleAnonWriteFaults(k: Kernel, ctx: FaultCtx, vma: Vma, vpnLo: number, vpnHi: number, writesZero: boolean): void {
+  let vpn = vpnLo;
+  while (vpn < vpnHi) {
+    const slot = vma.slotOf(vpn);
+    const idx = (vpn - vma.start) % HPAGE_PMD_NR;
+    const end = Math.min(vpnHi - vpn, HPAGE_PMD_NR - idx) + idx;
+    handleAnonWriteFault(k, ctx, vma, vpn, writesZero);
+    const pt = slot.pt;
+    if (slot.thp || !pt) {
+      for (let i = idx + 1; i < end; i++) handleAnonWriteFault(k, ctx, vma, vma.start + slot.index * HPAGE_PMD_NR + i, writesZero);
+      vpn += end - idx;
+      continue;
+    }
+    let missing = 0;
+    for (let i = idx + 1; i < end; i++) if (pt.kind[i] === PTE_NONE) missing++;
+    const node = k.node(ctx.nid);
+    if (missing && node.freePages - missing < node.wmarkMin) {
+      for (let i = idx + 1; i < end; i++) handleAnonWriteFault(k, ctx, vma, vma.start + slot.index * HPAGE_PMD_NR + i, writesZero);
+      vpn += end - idx;
+      continue;
+    }
+    if (missing) {
+      node.freePages -= missing;
+      k.vmstat.count('numa_hit', missing);
+      k.vmstat.count('numa_local', missing);
+      vma.mm.rssPages += missing;
+    }
+    for (let i = idx + 1; i < end; i++) {
+      if (pt.kind[i] === PTE_NONE) {
+        pt.kind[i] = PTE_PAGE;
+        pt.nid[i] = ctx.nid;
+        pt.cpupid[i] = -1;
+      }
+      pt.zero[i] = writesZero ? 1 : 0;
+    }
+    vpn += end - idx;
+  }
+}

@@ -14,7 +14,10 @@
  *   task_numa_work(), change_prot_numa()                      → numa_scan.ts
  *   do_numa_page(), do_huge_pmd_numa_page(), numa_migrate_prep(), should_numa_migrate_memory(),
  *   migrate_misplaced_folio() with BUG_ON(!list_empty(&migratepages)) → numa_fault.ts
- *   task_numa_fault(), task_numa_placement(), update_task_scan_period(), task_tick_numa() → sched_numa.ts
+ *   task_numa_fault(), task_numa_placement(), preferred_group_nid(), score_nearby_nodes(),
+ *   update_task_scan_period(), task_tick_numa()              → sched_numa.ts
+ *   node_distance(), build_zonelists()/find_next_best_node(), init_numa_topology_type(),
+ *   numa_nearest_node()                                       → topology.ts
  *   struct folio / page tables / mm_struct                    → folio.ts, mm.ts
  *   kernel differences: switches (data)                       → ../shared/sim/behaviours.ts, presets → variants.ts
  */

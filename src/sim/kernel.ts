@@ -6,6 +6,7 @@ import { imageFacts, type ImageFacts } from './facts';
 import { Vmstat } from './vmstat';
 import type { MigrateMode, MigrateReason } from './constants';
 import { MIB_PAGES } from './constants';
+import { NumaTopology } from './topology';
 
 export interface TopologyNode {
   id: number;
@@ -84,11 +85,17 @@ export class Kernel {
   /** The kernel's behaviour switches (shared/sim/behaviours.ts), read where the kernels differ. */
   readonly behaviours: Behaviours;
 
+  /** node_distance() and what the kernel derives from it at boot: zonelists, the scheduler's NUMA topology type. */
+  readonly topology: NumaTopology;
+
+  /** `distance`: node_distance() rows in the order of `topology` (absent: 10 local, 20 remote). */
   constructor(
     readonly variant: KernelVariant,
     readonly knobs: SimKnobs,
     topology: TopologyNode[],
+    distance?: readonly (readonly number[])[],
   ) {
+    this.topology = new NumaTopology(topology, distance);
     this.facts = imageFacts(variant.base);
     this.behaviours = variant.behaviours;
     let totalKb = 0;
@@ -113,6 +120,11 @@ export class Kernel {
 
   newFolio(order: number, nid: number): Folio {
     return new Folio(this.nextFolioId++, order, nid);
+  }
+
+  /** The ids n newFolio() calls would have taken (folio views the batched paths do not build). */
+  skipFolioIds(n: number): void {
+    this.nextFolioId += n;
   }
 
   nodeIds(): number[] {
@@ -145,15 +157,36 @@ export class Kernel {
     return -1;
   }
 
+  /**
+   * n order-0 allocations on `nid` with __GFP_THISNODE, every one succeeding: the caller has made
+   * sure the node stays above its watermark. Counts zone_statistics() once per page, as n calls do.
+   */
+  allocPagesBulk(n: number, nid: number, local: number): void {
+    const node = this.node(nid);
+    if (node.freePages - n < node.wmarkMin) throw new Error(`node ${nid}: ${n} pages do not fit above the min watermark (a batched path without its check)`);
+    node.freePages -= n;
+    this.vmstat.count('numa_hit', n);
+    this.vmstat.count(nid === local ? 'numa_local' : 'numa_other', n);
+  }
+
   freePages(nid: number, nr: number): void {
     const n = this.node(nid);
     n.freePages += nr;
     if (n.freePages > n.totalPages) throw new Error(`node ${nid}: more pages freed than exist (a page freed twice)`);
   }
 
-  /** Nodes by distance from `nid` (the zonelist order; distance ~ |a-b| in these guests). */
-  zonelist(nid: number): number[] {
-    return this.nodeIds().sort((a, b) => Math.abs(a - nid) - Math.abs(b - nid) || a - b);
+  /** node_distance(a, b): the firmware's (SLIT) distance, 10 for a node to itself. */
+  nodeDistance(a: number, b: number): number {
+    return this.topology.nodeDistance(a, b);
+  }
+
+  /**
+   * The fallback order of `nid`'s zonelist: build_zonelists() → find_next_best_node() at boot,
+   * nodes by node_distance() from `nid` (topology.ts has the tie-breaks). On two nodes it is
+   * [nid, the other].
+   */
+  zonelist(nid: number): readonly number[] {
+    return this.topology.zonelist(nid);
   }
 
   private zoneStatistics(preferred: number, z: number, local: number): void {

@@ -10,21 +10,56 @@ export const PTE_LARGE = 2;
 /** Maps the shared zero page. */
 export const PTE_ZERO = 3;
 
+/** Bytes of one table's arrays: cpupid (4), nid (2), kind, protnone, zero, isolated (1 each). */
+const TABLE_BYTES = HPAGE_PMD_NR * (4 + 2 + 4);
+const TABLES_PER_SLAB = 64;
+let slab: ArrayBuffer | null = null;
+let slabUsed = TABLES_PER_SLAB;
+
+/** Room for one more table's arrays; a slab is freed when the last table in it is. */
+function slabSlot(): { buf: ArrayBuffer; at: number } {
+  if (!slab || slabUsed === TABLES_PER_SLAB) {
+    slab = new ArrayBuffer(TABLE_BYTES * TABLES_PER_SLAB);
+    slabUsed = 0;
+  }
+  return { buf: slab, at: TABLE_BYTES * slabUsed++ };
+}
+
 /**
  * One page-table page (512 PTEs). Base pages are kept as array entries: node, last_cpupid,
  * contents-zero and isolation flags; the `large` folio is the (single) large folio whose
  * subpages the PTE_LARGE entries map.
+ *
+ * What stays per page, and why: a page's node and its last_cpupid. The two-stage filter in
+ * should_numa_migrate_memory() reads each page's own last_cpupid, and threads that sweep the same
+ * memory leave neighbouring pages with different ones, so that state cannot be folded. Everything
+ * that walks these arrays does it as the kernel's batched walks do, an extent at a time: the scan
+ * makes runs of PTEs prot-none (numa_scan.ts, ProtNoneRun), the hint-fault engine takes the runs
+ * of identical pages in one step (balancing.ts, numa_fault_batch.ts), and a first touch allocates
+ * a table's missing pages at once (fault.ts). So the work per scan, fault window or first touch
+ * grows with the number of extents, plus one typed-array sweep (fill, compare) over their pages.
  */
 export class PteTable {
-  readonly kind = new Uint8Array(HPAGE_PMD_NR);
-  readonly nid = new Int16Array(HPAGE_PMD_NR);
-  readonly cpupid = new Int32Array(HPAGE_PMD_NR).fill(-1);
-  readonly protnone = new Uint8Array(HPAGE_PMD_NR);
-  readonly zero = new Uint8Array(HPAGE_PMD_NR);
-  readonly isolated = new Uint8Array(HPAGE_PMD_NR);
+  readonly kind: Uint8Array;
+  readonly nid: Int16Array;
+  readonly cpupid: Int32Array;
+  readonly protnone: Uint8Array;
+  readonly zero: Uint8Array;
+  readonly isolated: Uint8Array;
   large: Folio | null = null;
   /** Node the page-table page itself was allocated on. */
-  constructor(readonly tableNid: number) {}
+  constructor(readonly tableNid: number) {
+    // Views into a slab shared by TABLES_PER_SLAB tables: a base-page workload of many GiB has
+    // thousands of tables, and one ArrayBuffer each costs more than the rest of its set-up.
+    const { buf, at } = slabSlot();
+    this.cpupid = new Int32Array(buf, at, HPAGE_PMD_NR).fill(-1);
+    this.nid = new Int16Array(buf, at + HPAGE_PMD_NR * 4, HPAGE_PMD_NR);
+    const bytes = at + HPAGE_PMD_NR * 6;
+    this.kind = new Uint8Array(buf, bytes, HPAGE_PMD_NR);
+    this.protnone = new Uint8Array(buf, bytes + HPAGE_PMD_NR, HPAGE_PMD_NR);
+    this.zero = new Uint8Array(buf, bytes + HPAGE_PMD_NR * 2, HPAGE_PMD_NR);
+    this.isolated = new Uint8Array(buf, bytes + HPAGE_PMD_NR * 3, HPAGE_PMD_NR);
+  }
 
   mappedCount(): number {
     let n = 0;

@@ -13,6 +13,35 @@ import { taskScanMax, taskScanStart } from './sched_numa';
 export interface ProtNoneEntry {
   slot: PmdSlot;
   idx: number;
+  /** Place in the scan's order (address order): faults due at one instant are taken in it. */
+  order?: number;
+}
+
+/**
+ * Consecutive base-page PTEs (PTE_PAGE) made prot-none by one scan: VMA page offsets [lo, hi),
+ * possibly across page tables. change_pte_range() walks them one by one; the model keeps them as
+ * one extent so that scheduling and faulting them costs per extent, not per page.
+ */
+export interface ProtNoneRun {
+  vma: Vma;
+  lo: number;
+  hi: number;
+  /** Scan order of the first page; page lo + i has order + i. */
+  order: number;
+}
+
+/** What one change_prot_numa()/task_numa_work() made prot-none. */
+export interface ProtNoneSet {
+  /** PMDs and PTEs of large folios, one by one. */
+  entries: ProtNoneEntry[];
+  /** Base pages, as extents. */
+  runs: ProtNoneRun[];
+  /** Entries in all (the kernel's count of PTEs/PMDs changed). */
+  count: number;
+}
+
+export function emptyProtNoneSet(): ProtNoneSet {
+  return { entries: [], runs: [], count: 0 };
 }
 
 /**
@@ -23,7 +52,7 @@ export interface ProtNoneEntry {
  * folio_maybe_dma_pinned || folio_likely_mapped_shared), and for a single-threaded process base
  * pages already on the scanning CPU's node (target_node; huge PMDs have no such check).
  */
-export function changeProtNuma(k: Kernel, vma: Vma, start: number, end: number, targetNode: number, out: ProtNoneEntry[]): number {
+export function changeProtNuma(k: Kernel, vma: Vma, start: number, end: number, targetNode: number, out: ProtNoneSet): number {
   let pages = 0;
   let huge = 0;
   for (let base = start - ((start - vma.start) % HPAGE_PMD_NR); base < end; base += HPAGE_PMD_NR) {
@@ -40,26 +69,45 @@ export function changeProtNuma(k: Kernel, vma: Vma, start: number, end: number, 
       slot.protnone = true;
       pages += HPAGE_PMD_NR;
       huge++;
-      out.push({ slot, idx: -1 });
+      out.entries.push({ slot, idx: -1, order: out.count });
+      out.count++;
       continue;
     }
     const pt = slot.pt;
     if (!pt) continue;
+    const slotOff = slot.index * HPAGE_PMD_NR;
+    const { kind: kinds, protnone, isolated, nid: nids } = pt;
     for (let i = from; i < to; i++) {
-      const kind = pt.kind[i];
-      if (kind !== PTE_PAGE && kind !== PTE_LARGE) continue;
-      if (pt.protnone[i]) continue;
-      if (kind === PTE_LARGE) {
-        const folio = pt.large!;
-        if (k.behaviours.numa_pte_mapped_large_folios === 'no' && folio.refCount() !== 1) continue;
-        if (targetNode !== NUMA_NO_NODE && folio.nid === targetNode) continue;
-      } else {
-        if (pt.isolated[i]) continue; // refcount 2 while isolated
-        if (targetNode !== NUMA_NO_NODE && pt.nid[i] === targetNode) continue;
+      const kind = kinds[i];
+      if (kind === PTE_PAGE) {
+        // change_pte_range() page by page; the model takes the pages it changes as one extent.
+        let j = i;
+        while (j < to && kinds[j] === PTE_PAGE && !protnone[j] && !isolated[j] && (targetNode === NUMA_NO_NODE || nids[j] !== targetNode)) {
+          protnone[j] = 1;
+          j++;
+        }
+        if (j > i) {
+          const n = j - i;
+          const off = slotOff + i;
+          const last = out.runs.length ? out.runs[out.runs.length - 1]! : null;
+          if (last && last.vma === vma && last.hi === off && last.order + (off - last.lo) === out.count) last.hi += n;
+          else out.runs.push({ vma, lo: off, hi: off + n, order: out.count });
+          out.count += n;
+          pages += n;
+          i = j - 1;
+        }
+        // Skipped: already prot-none, isolated (refcount 2), or on the scanning CPU's node.
+        continue;
       }
-      pt.protnone[i] = 1;
+      if (kind !== PTE_LARGE) continue;
+      if (protnone[i]) continue;
+      const folio = pt.large!;
+      if (k.behaviours.numa_pte_mapped_large_folios === 'no' && folio.refCount() !== 1) continue;
+      if (targetNode !== NUMA_NO_NODE && folio.nid === targetNode) continue;
+      protnone[i] = 1;
       pages++;
-      out.push({ slot, idx: i });
+      out.entries.push({ slot, idx: i, order: out.count });
+      out.count++;
     }
   }
   if (pages) k.vmstat.count('numa_pte_updates', pages);
@@ -87,9 +135,9 @@ export function vmaSetAccessPid(vma: Vma, pid: number): void {
  * task_numa_work(): scan up to scan_size MB of present pages (or 8× that of address space) from
  * mm->numa_scan_offset, in HPAGE-aligned chunks. Returns the entries made prot-none.
  */
-export function taskNumaWork(k: Kernel, tasks: TaskSet, p: Task): ProtNoneEntry[] {
+export function taskNumaWork(k: Kernel, tasks: TaskSet, p: Task): ProtNoneSet {
   const mm = p.mm;
-  const out: ProtNoneEntry[] = [];
+  const out = emptyProtNoneSet();
   const now = k.jiffies();
   // "The first time we're called, we need to set up the data structures." An exec'd mm starts
   // with numa_next_scan = 0, so the first call only arms it scan_delay ahead and returns: the

@@ -26,6 +26,11 @@ export class Sampler {
     }
   }
 
+  /** Time (ms) of the next sample still to take; Infinity when none is left. */
+  nextSampleMs(): number {
+    return this.next < this.times.length ? this.times[this.next]! * 1000 : Infinity;
+  }
+
   /** End of the run: every remaining sample sees the final counters. */
   finish(): CounterSeries {
     this.advanceTo(Infinity);

@@ -1,12 +1,14 @@
 /**
  * The task side of NUMA balancing (kernel/sched/fair.c): per-task fault statistics,
- * numa groups, task_numa_fault(), task_numa_placement(), update_task_scan_period(),
- * task_scan_min/start/max() and task_tick_numa().
+ * numa groups, task_numa_fault(), task_numa_placement() with preferred_group_nid() and
+ * score_nearby_nodes() (where node distances matter: not on NUMA_DIRECT machines, see
+ * topology.ts), update_task_scan_period(), task_scan_min/start/max() and task_tick_numa().
  *
  * Not modelled: the scheduler moving tasks (task_numa_migrate/numa_migrate_preferred only set
  * the preferred node here; tasks stay on their CPUs), and memory-tiering hot-page promotion
  * thresholds.
  */
+import { LOCAL_DISTANCE } from '../shared/sim/distance';
 import { ACTIVE_NODE_FRACTION, MAX_SCAN_WINDOW, MIB_PAGES, NUMA_NO_NODE, NUMA_PERIOD_SLOTS, NUMA_PERIOD_THRESHOLD } from './constants';
 import type { Kernel } from './kernel';
 import type { Mm, Vma } from './mm';
@@ -75,6 +77,8 @@ export class Task {
   faultsCpu: number[][];
   bufMem: number[][];
   bufCpu: number[][];
+  /** p->total_numa_faults: the sum of faultsMem; a group's total_faults (group_weight()'s denominator) is built from its members'. */
+  totalNumaFaults = 0;
   /** numa_faults_locality[remote, local, failed] */
   locality = [0, 0, 0];
   numaMigrateRetry = 0;
@@ -250,6 +254,126 @@ function updateActiveNodes(ng: NumaGroup): void {
   ng.activeNodes = Math.max(1, active);
 }
 
+/** task_faults(p, nid): the task's decayed memory-side faults on `nid`, shared and private. */
+function taskFaults(p: Task, nid: number): number {
+  const f = p.faultsMem[nid];
+  return f ? f[0]! + f[1]! : 0;
+}
+
+/** group_faults(p, nid): the same for the task's numa group (0 without one). */
+function groupFaults(p: Task, nid: number): number {
+  const f = p.group?.faults[nid];
+  return f ? f[0]! + f[1]! : 0;
+}
+
+/**
+ * score_nearby_nodes(p, nid, lim_dist, task) (kernel/sched/fair.c): the faults on nodes near
+ * `nid`, added to nid's own by task_weight()/group_weight() "on systems where not all nodes are
+ * directly connected". Nothing on NUMA_DIRECT (every node one hop away: no node is nearer than
+ * another). The furthest nodes (sched_max_numa_distance) never count. On a glueless mesh, a
+ * node's faults count in proportion to how much nearer than the furthest it is; on a backplane,
+ * only nodes nearer than `limDist` count, in full.
+ */
+export function scoreNearbyNodes(k: Kernel, p: Task, nid: number, limDist: number, task: boolean): number {
+  const topo = k.topology;
+  if (topo.schedNumaTopologyType === 'NUMA_DIRECT') return 0;
+  const maxDist = topo.schedMaxNumaDistance;
+  let score = 0;
+  // for_each_online_node: "N^2 complexity, which should be OK given the number of nodes rarely exceeds 8".
+  for (const node of topo.nodeIds) {
+    const dist = k.nodeDistance(nid, node);
+    // "The furthest away nodes in the system are not interesting for placement; nid was already counted."
+    if (dist >= maxDist || node === nid) continue;
+    // Backplane: "only nodes closer by than hoplimit are part of each group".
+    if (topo.schedNumaTopologyType === 'NUMA_BACKPLANE' && dist >= limDist) continue;
+    let faults = task ? taskFaults(p, node) : groupFaults(p, node);
+    // Glueless mesh: "The further away a node is, the less the faults count" (unsigned long arithmetic).
+    if (topo.schedNumaTopologyType === 'NUMA_GLUELESS_MESH') {
+      faults *= maxDist - dist;
+      faults = Math.floor(faults / (maxDist - LOCAL_DISTANCE));
+    }
+    score += faults;
+  }
+  return score;
+}
+
+/**
+ * group_weight(p, nid, dist): the group's share (per mille) of its faults on `nid` and the nodes
+ * near it. (task_weight(), the same for the task alone with score_nearby_nodes(task=true), is read
+ * only by task_numa_migrate(), which the model does not run: tasks stay on their CPUs.)
+ */
+export function groupWeight(k: Kernel, p: Task, nid: number, dist: number): number {
+  const ng = p.group;
+  if (!ng) return 0;
+  const totalFaults = ng.totalFaults;
+  if (!totalFaults) return 0;
+  const faults = groupFaults(p, nid) + scoreNearbyNodes(k, p, nid, dist, false);
+  return Math.floor((1000 * faults) / totalFaults);
+}
+
+/**
+ * preferred_group_nid(p, nid) (kernel/sched/fair.c): where a grouped task should run, "in a way
+ * that produces consistent results with group_weight". NUMA_DIRECT: the node with the most group
+ * faults (`nid`, unchanged). Glueless mesh: the CPU node with the highest group_weight() at
+ * sched_max_numa_distance, so faults on neighbouring nodes pull the group toward the node between
+ * them. Backplane: from the largest distance down, split the CPU nodes into groups of nodes nearer
+ * than that distance to each other, keep the group with the most faults and search inside it; at
+ * the smallest distance each group is one node, and the last winner is the answer.
+ * 6.1 and 6.12 do the same (both walk N_CPU nodes: the CPU-less-node fix is 5.18).
+ */
+export function preferredGroupNid(k: Kernel, p: Task, nid: number): number {
+  const topo = k.topology;
+  // "Direct connections between all NUMA nodes."
+  if (topo.schedNumaTopologyType === 'NUMA_DIRECT') return nid;
+  if (topo.schedNumaTopologyType === 'NUMA_GLUELESS_MESH') {
+    let maxScore = 0;
+    let maxNode = nid;
+    const dist = topo.schedMaxNumaDistance;
+    for (const node of topo.cpuNodes) {
+      const score = groupWeight(k, p, node, dist);
+      if (score > maxScore) {
+        maxScore = score;
+        maxNode = node;
+      }
+    }
+    return maxNode;
+  }
+  // NUMA_BACKPLANE: nodemask tricks. `nodes` shrinks while it is walked (for_each_node_mask reads
+  // the mask as it goes), so a node taken into one group is not the seed of another.
+  let nodes = new Set(topo.cpuNodes);
+  for (let dist = topo.schedMaxNumaDistance; dist > LOCAL_DISTANCE; dist--) {
+    let maxFaults = 0;
+    let maxGroup = new Set<number>();
+    // "Are there nodes at this distance from each other?"
+    if (!topo.findNumaDistance(dist)) continue;
+    for (const a of topo.cpuNodes) {
+      if (!nodes.has(a)) continue;
+      let faults = 0;
+      const thisGroup = new Set<number>();
+      // "Sum group's NUMA faults; includes a==b case."
+      for (const b of topo.cpuNodes) {
+        if (!nodes.has(b)) continue;
+        if (k.nodeDistance(a, b) < dist) {
+          faults += groupFaults(p, b);
+          thisGroup.add(b);
+          nodes.delete(b);
+        }
+      }
+      // "Remember the top group."
+      if (faults > maxFaults) {
+        maxFaults = faults;
+        maxGroup = thisGroup;
+        // "subtle: at the smallest distance there is just one node left in each group, the winner is the preferred nid."
+        nid = a;
+      }
+    }
+    // "Next round, evaluate the nodes within max_group."
+    if (!maxFaults) break;
+    nodes = maxGroup;
+  }
+  return nid;
+}
+
 /** task_numa_placement(): fold the buffers (halving the old counts), pick the preferred node, rescale the period. */
 export function taskNumaPlacement(k: Kernel, p: Task): void {
   const seq = p.mm.numaScanSeq;
@@ -272,6 +396,7 @@ export function taskNumaPlacement(k: Kernel, p: Task): void {
       p.faultsMem[nid]![priv]! += diff;
       p.faultsCpu[nid]![priv]! += fDiff;
       faults += p.faultsMem[nid]![priv]!;
+      p.totalNumaFaults += diff;
       if (ng) {
         ng.faults[nid]![priv]! += diff;
         ng.faultsCpu[nid]! += fDiff;
@@ -285,7 +410,14 @@ export function taskNumaPlacement(k: Kernel, p: Task): void {
       maxNid = nid;
     }
   }
-  if (ng) updateActiveNodes(ng);
+  // "Cannot migrate task to CPU-less node": the nearest node with CPUs by node_distance()
+  // (numa_nearest_node(max_nid, N_CPU) in 6.7+, the same loop open-coded in 6.1).
+  maxNid = k.topology.numaNearestNode(maxNid);
+  if (ng) {
+    updateActiveNodes(ng);
+    // A group's node is chosen with its neighbours' faults where not all nodes are one hop apart.
+    maxNid = preferredGroupNid(k, p, maxNid);
+  }
   if (maxFaults && maxNid !== p.numaPreferredNid) p.numaPreferredNid = maxNid;
   updateTaskScanPeriod(k, p, faultTypes[0]!, faultTypes[1]!);
 }
@@ -298,6 +430,7 @@ function taskNumaGroup(k: Kernel, tasks: TaskSet, p: Task, cpupid: number, flags
   if (!p.group) {
     p.group = tasks.newGroup(k);
     p.group.nrTasks = 1;
+    p.group.totalFaults = p.totalNumaFaults;
     for (let n = 0; n < p.faultsMem.length; n++) {
       for (let q = 0; q < 2; q++) p.group.faults[n]![q]! += p.faultsMem[n]![q]!;
       p.group.faultsCpu[n]! += p.faultsCpu[n]![0]! + p.faultsCpu[n]![1]!;
@@ -325,6 +458,8 @@ function taskNumaGroup(k: Kernel, tasks: TaskSet, p: Task, cpupid: number, flags
     my.faultsCpu[n]! -= c;
     grp.faultsCpu[n]! += c;
   }
+  my.totalFaults -= p.totalNumaFaults;
+  grp.totalFaults += p.totalNumaFaults;
   my.nrTasks--;
   grp.nrTasks++;
   p.group = grp;

@@ -6,6 +6,7 @@
  * summary and, when asked, the cumulative counter series at the sample times.
  */
 import type { CounterDeltas, ExperimentEvent } from '../shared/experiment';
+import { distanceMatrixProblem } from '../shared/sim/distance';
 import { minNodes, normalizeWorkloadParams, workloadSpec } from '../shared/workloads';
 import type { DriverCtx } from './drivers/context';
 import { runAutonuma } from './drivers/autonuma';
@@ -35,6 +36,10 @@ function validateTopology(spec: SimSpec): void {
       cpus.add(c);
     }
   }
+  if (spec.topology.distance !== undefined) {
+    const problem = distanceMatrixProblem(spec.topology.distance, nodes.map((n) => n.id));
+    if (problem) throw new Error(problem);
+  }
 }
 
 export function simulate(spec: SimSpec, opts: SimOptions = {}): SimResult {
@@ -57,7 +62,8 @@ export function simulate(spec: SimSpec, opts: SimOptions = {}): SimResult {
   for (const n of Object.values(knobs.imageNodes ?? {})) {
     if (!ids.has(n)) throw new Error(`knob sim.image_nodes: given node ${n}; allowed: nodes of the topology (${[...ids].join(', ')})`);
   }
-  const k = new Kernel(variant, knobs, spec.topology.nodes);
+  const k = new Kernel(variant, knobs, spec.topology.nodes, spec.topology.distance);
+  if (opts.traceLimit !== undefined) k.traceLimit = opts.traceLimit;
   const sampler = new Sampler(k, opts.sampleTimes);
   const slowNodes = new Set(spec.topology.nodes.filter((n) => n.slow).map((n) => n.id));
 

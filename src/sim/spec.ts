@@ -13,7 +13,14 @@ export interface SimTopologyNode {
 
 /** The experiment spec, as the real run uses it (JSON-serialisable). */
 export interface SimSpec {
-  topology: { nodes: SimTopologyNode[] };
+  topology: {
+    nodes: SimTopologyNode[];
+    /**
+     * node_distance(): one row per node in `nodes` order (as /sys/devices/system/node/node<N>/distance
+     * prints it); integers 10..254, 10 on the diagonal. Absent: 10 on the diagonal, 20 elsewhere.
+     */
+    distance?: number[][];
+  };
   /** Knob name → value; absent knobs take the kernel defaults (see knobs.ts for accepted names). */
   knobs?: Record<string, string | number | boolean>;
   workload: string;
@@ -38,6 +45,13 @@ export interface SimOptions {
    * and throw if they differ from the allocator's books (pages lost or duplicated).
    */
   audit?: boolean;
+  /**
+   * Tests: false takes every NUMA hint fault through the per-page path in time order, the
+   * reference the extent-batched engine (the default) must match to the counter.
+   */
+  batchFaults?: boolean;
+  /** Tests: keep only this many mm_migrate_pages records (20000 by default; later calls are counted). */
+  traceLimit?: number;
 }
 
 export interface SimBug {

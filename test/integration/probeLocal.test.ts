@@ -22,6 +22,10 @@ describe('probing the local host', () => {
       const kb = Number(/MemTotal:\s+(\d+)/.exec(readFileSync(`/sys/devices/system/node/${d}/meminfo`, 'utf8'))![1]);
       expect(node.memTotalMiB).toBe(Math.round(kb / 1024));
     }
+    // node_distance(): each node's /sys line, rows in node order (no NUMA: no matrix).
+    const byId = nodeDirs.map((d) => Number(d.slice(4))).sort((a, b) => a - b);
+    expect(f.distance).toEqual(nodeDirs.length ? byId.map((id) => readFileSync(`/sys/devices/system/node/node${id}/distance`, 'utf8').trim().split(/\s+/).map(Number)) : undefined);
+    expect(f.warnings).toBeUndefined();
     const thp = '/sys/kernel/mm/transparent_hugepage/enabled';
     if (existsSync(thp)) expect(f.thp.enabled).toBe(/\[(\w+)\]/.exec(readFileSync(thp, 'utf8'))![1]);
     const nb = '/proc/sys/kernel/numa_balancing';

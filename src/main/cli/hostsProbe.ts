@@ -13,6 +13,8 @@ export function formatFactsText(f: HostFacts): string {
     `numa_balancing ${f.numaBalancing ?? 'absent'}`,
     `NUMA nodes     ${f.nodes.length}${f.numaConfigured ? '' : ' (kernel without NUMA: one synthetic node)'}`,
     ...f.nodes.map((n) => `  node${n.id}  cpus ${formatCpuList(n.cpus) || '-'}  ${n.memTotalMiB} MiB (${n.memFreeMiB} MiB free)`),
+    ...(f.distance ? ['node distances (node_distance, /sys/devices/system/node/node<N>/distance)', ...f.nodes.map((n, i) => `  node${n.id}  ${f.distance![i]!.join(' ')}`)] : []),
+    ...(f.warnings ?? []).map((w) => `warning        ${w}`),
   ];
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@ import { overrideWords } from '../../shared/sim/behaviours';
 import type { CliCommand } from './commands';
 import { UsageError } from './args';
 import { keyValues, PARAM_FLAGS, parseIntFlag, parseMiB } from './specFlags';
+import { distanceMatrixProblem } from '../../shared/sim/distance';
 import { predictWithUncertainty, type UncertainPrediction } from '../experiments/forecast';
 import { VARIANT_NAMES, variantForKernelRelease, type SimResult, type SimSpec } from '../../sim';
 import { parseWorkloadParams, WORKLOAD_NAMES } from '../../shared/workloads';
@@ -12,14 +13,20 @@ import { behaviourCatalogue, formatBehaviourCatalogue } from './behaviourCatalog
 /** `numa-lab sim`: a prediction with no host at all. */
 export const simCommand: CliCommand = {
   words: ['sim'],
-  usage: 'numa-lab sim --kernel <variant|release> [--behaviour key=value ...] | --variant FILE.json --workload <name> [--param k=v ...] [--knob k=v ...] [--nodes N] [--json]\n       numa-lab sim --behaviours [--json]',
+  usage: 'numa-lab sim --kernel <variant|release> [--behaviour key=value ...] | --variant FILE.json --workload <name> [--param k=v ...] [--knob k=v ...] [--nodes N] [--distance ROWS] [--json]\n       numa-lab sim --behaviours [--json]',
   summary: "predict a workload's /proc/vmstat deltas with the simulator of the kernel's migration code",
   flags: [
     { name: 'kernel', type: 'string', valueName: 'variant|release', help: `a variant (${VARIANT_NAMES.join(', ')}) or a uname -r release such as 6.12.117+deb13-amd64` },
     ...VARIANT_FLAGS,
     { name: 'behaviours', type: 'bool', help: "list every behaviour switch: its values, each preset's value and the source it follows" },
     ...PARAM_FLAGS,
-    { name: 'nodes', type: 'string', valueName: 'N', help: 'NUMA nodes (default 2)' },
+    { name: 'nodes', type: 'string', valueName: 'N', help: 'NUMA nodes, at most 64 (default 2, or one per --distance row)' },
+    {
+      name: 'distance',
+      type: 'string',
+      valueName: 'ROWS',
+      help: "the node distance matrix (node_distance, as /sys/devices/system/node/node<N>/distance prints it): rows separated by ';', entries by ',', e.g. '10,20;20,10' (quote it for the shell); 10 on the diagonal, 10..254 elsewhere (default 10 local, 20 remote)",
+    },
     { name: 'cpus-per-node', type: 'string', valueName: 'N', help: 'CPUs per node (default 1)' },
     { name: 'mem-per-node', type: 'string', valueName: 'size', help: 'memory per node, e.g. 1G (default 1G)' },
     { name: 'seed', type: 'string', valueName: 'N', help: 'seed for the multi-threaded access models (numa01/numa02)' },
@@ -60,17 +67,41 @@ export function simSpecFromFlags(flags: Record<string, unknown>): SimSpec {
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
-  const nodes = parseIntFlag('nodes', flags.nodes, 1, 64, 2);
+  const distance = flags.distance === undefined ? undefined : parseDistanceFlag(flags.distance);
+  const nodes = parseIntFlag('nodes', flags.nodes, 1, 64, distance?.length ?? 2);
   const cpus = parseIntFlag('cpus-per-node', flags['cpus-per-node'], 1, 256, 1);
   const mem = typeof flags['mem-per-node'] === 'string' ? parseMiB('mem-per-node', flags['mem-per-node']) : 1024;
+  if (distance) {
+    const problem = distanceMatrixProblem(distance, Array.from({ length: nodes }, (_, id) => id), '--distance');
+    if (problem) throw new UsageError(problem);
+  }
   return {
     kernel,
     ...(variant ? { variant } : {}),
     workload,
     params,
     knobs: keyValues('knob', flags.knob),
-    topology: { nodes: Array.from({ length: nodes }, (_, id) => ({ id, cpus: Array.from({ length: cpus }, (_, c) => id * cpus + c), memMiB: mem })) },
+    topology: {
+      nodes: Array.from({ length: nodes }, (_, id) => ({ id, cpus: Array.from({ length: cpus }, (_, c) => id * cpus + c), memMiB: mem })),
+      ...(distance ? { distance } : {}),
+    },
   };
+}
+
+/** `--distance 10,20;20,10`: rows separated by ';', entries by ',' (spaces around them ignored). */
+export function parseDistanceFlag(v: unknown): number[][] {
+  const text = String(v).trim();
+  const example = "e.g. --distance '10,20;20,10' for two nodes (rows separated by ';', entries by ',')";
+  if (!text) throw new UsageError(`--distance is empty; allowed: the node distance matrix, ${example}`);
+  const rows = text.replace(/;\s*$/, '').split(';');
+  if (rows.length > 64) throw new UsageError(`--distance has ${rows.length} rows; allowed: at most 64 (one per node)`);
+  return rows.map((row, r) =>
+    row.split(',').map((entry, e) => {
+      const t = entry.trim();
+      if (!/^\d{1,3}$/.test(t)) throw new UsageError(`--distance row ${r + 1}, entry ${e + 1} is ${JSON.stringify(t)}; allowed: whole numbers 10..254, ${example}`);
+      return Number(t);
+    }),
+  );
 }
 
 /** The JSON of `sim --json`: the shared result shape plus what only a prediction has, and its uncertainty. */

@@ -59,3 +59,20 @@ describe('planning an experiment: the knobs its workload needs, and what the com
     expect(() => planExperiment(req('thp-move', { 'sim.nonsense': '1' }), box('6.12.118+deb13-amd64'), BOX_KNOBS)).toThrow(expect.objectContaining({ code: 'bad-value', message: expect.stringMatching(/^unknown model knob "sim.nonsense"; allowed: /) }));
   });
 });
+
+describe('planning an experiment: the host as the model sees it', () => {
+  it("passes the host's node distances to the model, and a probe warning to the run's warnings", () => {
+    const distance = [
+      [10, 16, 22, 16],
+      [16, 10, 16, 22],
+      [22, 16, 10, 16],
+      [16, 22, 16, 10],
+    ];
+    const p = planExperiment(req('numa02'), { ...box('6.12.118+deb13-amd64', 4), distance }, BOX_KNOBS);
+    expect(p.topology.distance).toEqual(distance);
+    expect(p.topology.nodes.map((n) => n.id)).toEqual([0, 1, 2, 3]);
+    const warned = planExperiment(req('numa02'), { ...box('6.12.118+deb13-amd64'), warnings: ['/sys/devices/system/node/node1/distance: "21 x" is not a line of whole numbers separated by spaces. The model uses the default distances (10 local, 20 remote)'] }, BOX_KNOBS);
+    expect(warned.topology.distance).toBeUndefined();
+    expect(warned.warnings[0]).toMatch(/^\/sys\/devices\/system\/node\/node1\/distance: /);
+  });
+});

@@ -47,7 +47,8 @@ export function planExperiment(req: ExperimentRequest, facts: HostFacts, current
   const modelKnobs = Object.fromEntries(Object.entries(req.knobs).filter(([k]) => isModelKnob(k)));
   const hostKnobs: Record<string, string> = { ...userHost };
   const knobInputs: ModelInput[] = Object.entries(userHost).map(([knob, value]) => ({ knob, value, source: 'user', detail: '--knob, set on the host for the run' }));
-  const warnings: string[] = [];
+  // What the probe could not use (e.g. a malformed distance file) and what the model assumes instead.
+  const warnings: string[] = [...(facts.warnings ?? [])];
   let mechanismOff: string | undefined;
   for (const need of workload.needs) {
     const given = userHost[need.knob];
@@ -84,7 +85,7 @@ export function planExperiment(req: ExperimentRequest, facts: HostFacts, current
     facts,
     workload,
     params,
-    topology: { nodes: facts.nodes.map((n) => ({ id: n.id, cpus: n.cpus, memMiB: n.memTotalMiB })) },
+    topology: hostTopology(facts),
     nrCpus: facts.nodes.reduce((n, x) => n + x.cpus.length, 0),
     hostKnobs,
     knobInputs,
@@ -93,6 +94,18 @@ export function planExperiment(req: ExperimentRequest, facts: HostFacts, current
     ...(model ? { model } : {}),
     ...(mechanismOff ? { mechanismOff } : {}),
     warnings,
+  };
+}
+
+/**
+ * The host as the model's machine: its nodes with their CPUs and memory, and its node_distance()
+ * matrix when the probe read one (the model takes 10 local, 20 remote otherwise), so zonelist
+ * fallback and the scheduler's NUMA topology type are the host's.
+ */
+export function hostTopology(facts: HostFacts): SimSpec['topology'] {
+  return {
+    nodes: facts.nodes.map((n) => ({ id: n.id, cpus: n.cpus, memMiB: n.memTotalMiB })),
+    ...(facts.distance ? { distance: facts.distance } : {}),
   };
 }
 

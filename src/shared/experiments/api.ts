@@ -230,7 +230,11 @@ export const ExperimentOutcomeSchema = z.object({
     knobs: z.record(z.string(), z.string()),
     kernel: z.string(),
     variant: VariantOverridesSchema.optional(),
-    topology: z.object({ nodes: z.array(z.object({ id: z.number(), cpus: z.array(z.number()), memMiB: z.number() })) }),
+    topology: z.object({
+      nodes: z.array(z.object({ id: z.number(), cpus: z.array(z.number()), memMiB: z.number() })),
+      /** node_distance() rows in `nodes` order, when the host's were read (absent: 10 local, 20 remote). */
+      distance: z.array(z.array(z.number())).optional(),
+    }),
   }),
   /** The model the forecast and the replays used: its base preset, every switch, what was changed. */
   model: ResolvedVariantSchema.optional(),

@@ -1,23 +1,35 @@
 import { z } from 'zod';
 import { ExperimentResultSchema } from '../experiment';
+import { distanceMatrixProblem } from './distance';
 import { PresetNameSchema, ResolvedVariantSchema, VariantDefinitionSchema, VariantOverridesSchema } from './behaviours';
 
 /** LabApi for the simulator: a prediction needs no host, so the Simulator view works offline. */
 export const SimSpecSchema = z
   .object({
-    topology: z.object({
-      nodes: z
-        .array(
-          z.object({
-            id: z.number().int().min(0).max(63),
-            cpus: z.array(z.number().int().min(0).max(4095)).max(256),
-            memMiB: z.number().int().min(64).max(1 << 22),
-            slow: z.boolean().optional(),
-          }),
-        )
-        .min(1)
-        .max(64),
-    }),
+    topology: z
+      .object({
+        nodes: z
+          .array(
+            z.object({
+              id: z.number().int().min(0).max(63),
+              cpus: z.array(z.number().int().min(0).max(4095)).max(256),
+              memMiB: z.number().int().min(64).max(1 << 22),
+              slow: z.boolean().optional(),
+            }),
+          )
+          .min(1)
+          .max(64),
+        /**
+         * node_distance(): one row per node in `nodes` order, as /sys/devices/system/node/node<N>/distance
+         * prints it. Absent: 10 on the diagonal and 20 elsewhere (no SLIT).
+         */
+        distance: z.array(z.array(z.number()).max(64)).max(64).optional(),
+      })
+      .superRefine((t, ctx) => {
+        if (t.distance === undefined) return;
+        const problem = distanceMatrixProblem(t.distance, t.nodes.map((n) => n.id));
+        if (problem) ctx.addIssue({ code: 'custom', path: ['distance'], message: problem });
+      }),
     knobs: z.record(z.string().max(96), z.union([z.string().max(64), z.number(), z.boolean()])).optional(),
     workload: z.string().max(32),
     params: z.record(z.string().max(32), z.union([z.string().max(256), z.number(), z.boolean()])).optional(),

@@ -17,7 +17,7 @@
  */
 import { BalancingEngine } from '../balancing';
 import { HPAGE_PMD_NR, MIB_PAGES } from '../constants';
-import { handleAnonWriteFault } from '../fault';
+import { handleAnonWriteFaults } from '../fault';
 import { Mm } from '../mm';
 import type { Vma } from '../mm';
 import { exitThreadStack, imageTouches, mainThreadEndTouches, mapForkedImage, mapThreadStack } from '../process_image';
@@ -53,10 +53,19 @@ function cpusInterleaved(ctx: DriverCtx): number[] {
   return out;
 }
 
-function firstTouch(ctx: DriverCtx, vma: Vma, lo: number, hi: number, nid: number): void {
-  for (let off = lo; off < hi; off++) {
-    if ((off & 0xffff) === 0) checkCancel(ctx.opts);
-    handleAnonWriteFault(ctx.k, { nid }, vma, vma.start + off, false);
+/**
+ * The first touch of [lo, hi) of a VMA by a thread on node `nid`, 256 MiB at a time between
+ * checks for cancellation and progress reports (`done` pages of `total` so far).
+ */
+function firstTouch(ctx: DriverCtx, vma: Vma, lo: number, hi: number, nid: number, progress: { done: number; total: number }): void {
+  const CHUNK = 0x10000;
+  for (let off = lo; off < hi; off += CHUNK) {
+    checkCancel(ctx.opts);
+    const end = Math.min(hi, off + CHUNK);
+    handleAnonWriteFaults(ctx.k, { nid }, vma, vma.start + off, vma.start + end, false);
+    const before = progress.done;
+    progress.done += end - off;
+    if (Math.floor(before / CHUNK) !== Math.floor(progress.done / CHUNK)) ctx.opts.onProgress?.({ phase: 'setup', fraction: progress.done / progress.total });
   }
 }
 
@@ -149,20 +158,21 @@ export function runAutonuma(ctx: DriverCtx, which: 'numa01' | 'numa02'): void {
     all.push(main);
     procs.push({ mm, vma, workers, stacks });
   }
+  const progress = { done: 0, total: nprocs * sizePages };
   if (which === 'numa01') {
     // All threads bzero the memory at once; each 2 MiB goes to whichever thread gets there
     // first, modelled as round-robin over the process's threads.
     for (let off = 0; off < sizePages; off += HPAGE_PMD_NR) {
       for (const pr of procs) {
         const t = pr.workers[(off / HPAGE_PMD_NR) % pr.workers.length]!;
-        firstTouch(ctx, pr.vma, off, Math.min(sizePages, off + HPAGE_PMD_NR), t.nid(k));
+        firstTouch(ctx, pr.vma, off, Math.min(sizePages, off + HPAGE_PMD_NR), t.nid(k), progress);
       }
     }
   } else {
     const pr = procs[0]!;
     pr.workers.forEach((t, i) => {
       const [lo, hi] = range(i);
-      if (hi > lo) firstTouch(ctx, pr.vma, lo, hi, t.nid(k));
+      if (hi > lo) firstTouch(ctx, pr.vma, lo, hi, t.nid(k), progress);
     });
   }
   for (const pr of procs) {
@@ -171,7 +181,7 @@ export function runAutonuma(ctx: DriverCtx, which: 'numa01' | 'numa02'): void {
       if (hi > lo) t.access.push({ vma: pr.vma, lo, hi, rate, phase: Math.floor(random() * (hi - lo)), start: setupEnd, end: runEnd });
     });
   }
-  const engine = new BalancingEngine(k, { tasks, slowNodes: ctx.slowNodes }, all, ctx.sampler);
+  const engine = new BalancingEngine(k, { tasks, slowNodes: ctx.slowNodes }, all, ctx.sampler, { batch: ctx.opts.batchFaults !== false });
   engine.run(0, setupEnd, { signal: ctx.opts.signal });
   ctx.phase('migrate');
   engine.run(setupEnd, runEnd, {

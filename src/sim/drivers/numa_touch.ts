@@ -44,7 +44,7 @@ export function runNumaTouch(ctx: DriverCtx): void {
   ctx.phase('setup');
   const regions = setupRegions(k, mm, from, params, ctx.opts);
   task.access.push(...mapMovePagesArrays(k, image, from, nrAddrs, end));
-  const engine = new BalancingEngine(k, { tasks, slowNodes: ctx.slowNodes }, [task], ctx.sampler);
+  const engine = new BalancingEngine(k, { tasks, slowNodes: ctx.slowNodes }, [task], ctx.sampler, { batch: ctx.opts.batchFaults !== false });
   engine.run(0, setupEnd, { signal: ctx.opts.signal });
   ctx.phase('migrate');
   // sched_setaffinity() to a CPU of `to`, then the touch loop.

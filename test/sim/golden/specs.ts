@@ -37,6 +37,19 @@ export const GOLDEN_SPECS: GoldenSpec[] = [
     argv: ['sim', '--kernel', kernel, '--workload', 'numa01', '--nodes', '2', '--cpus-per-node', '4', '--mem-per-node', '4G', '--seed', '1', '--json'],
   })),
   { name: 'linux-6.12+.bench-numa02-1G-800', argv: ['sim', '--kernel', 'linux-6.12+', '--workload', 'numa02', '--nodes', '2', '--cpus-per-node', '4', '--mem-per-node', '4G', '--seed', '1', '--json'] },
+  // The shapes of real NUMA boxes (bench/sim.ts): base pages at 2 × 4 GiB, 4 and 8 nodes.
+  {
+    name: 'linux-6.12+.bench-numa01-2x4G-base',
+    argv: ['sim', '--kernel', 'linux-6.12+', '--workload', 'numa01', '--param', 'thp=0', '--param', 'size_mib=4096', '--nodes', '2', '--cpus-per-node', '4', '--mem-per-node', '8G', '--seed', '1', '--json'],
+  },
+  ...['1', '0'].map((thp) => ({
+    name: `linux-6.12+.bench-numa01-4n-16G-${thp === '1' ? 'thp' : 'base'}`,
+    argv: ['sim', '--kernel', 'linux-6.12+', '--workload', 'numa01', '--param', `thp=${thp}`, '--param', 'size_mib=8192', '--nodes', '4', '--cpus-per-node', '4', '--mem-per-node', '16G', '--seed', '1', '--json'],
+  })),
+  {
+    name: 'linux-6.12+.bench-numa02-8n-8G',
+    argv: ['sim', '--kernel', 'linux-6.12+', '--workload', 'numa02', '--param', 'size_mib=8192', '--nodes', '8', '--cpus-per-node', '4', '--mem-per-node', '8G', '--seed', '1', '--json'],
+  },
   {
     name: 'linux-6.12+.bench-numa01-2x1G-10-base',
     argv: ['sim', '--kernel', 'linux-6.12+', '--workload', 'numa01', '--param', 'thp=0', '--param', 'size_mib=1024', '--param', 'loops=10', '--nodes', '2', '--cpus-per-node', '4', '--mem-per-node', '4G', '--seed', '1', '--json'],

@@ -6,11 +6,13 @@ import { SimSeries } from './sim/SimSeries';
 import { BugBanner } from '../components/BugBanner';
 import { choiceProblem, choiceSpec, presetChoice } from '../components/VariantEditor';
 import { overrideWords, type VariantDefinition } from '../../../shared/sim/behaviours';
+import { distanceMatrixProblem, parseDistanceRows } from '../../../shared/sim/distance';
 
 const INITIAL: SimFormState = {
   nodes: 2,
   cpusPerNode: 1,
   memPerNodeMiB: 1024,
+  distance: '',
   kernelA: presetChoice('linux-6.1'),
   kernelB: presetChoice('linux-6.12+'),
   sideBySide: true,
@@ -53,12 +55,18 @@ export function SimulatorPanel({ lab }: PanelProps) {
     const kernels = state.sideBySide ? [state.kernelA, state.kernelB] : [state.kernelA];
     const problem = kernels.map(choiceProblem).find(Boolean);
     if (problem) return setError(problem);
+    const typed = parseDistanceRows(state.distance);
+    const wrong = typed && distanceMatrixProblem(typed, Array.from({ length: state.nodes }, (_, id) => id), 'distances');
+    if (wrong) return setError(wrong);
+    // Checked above: whole numbers only.
+    const distance = typed as number[][] | null;
     const topology = {
       nodes: Array.from({ length: state.nodes }, (_, id) => ({
         id,
         cpus: Array.from({ length: state.cpusPerNode }, (_, c) => id * state.cpusPerNode + c),
         memMiB: state.memPerNodeMiB,
       })),
+      ...(distance ? { distance } : {}),
     };
     const ids = kernels.map((_, i) => `sim-${Date.now().toString(36)}-${i}`);
     running.current = ids;

@@ -7,6 +7,8 @@ export interface SimFormState {
   nodes: number;
   cpusPerNode: number;
   memPerNodeMiB: number;
+  /** node_distance() rows as `10,20;20,10`; empty: 10 local, 20 remote. */
+  distance: string;
   kernelA: VariantChoice;
   kernelB: VariantChoice;
   /** Whether B is predicted beside A. */
@@ -97,6 +99,10 @@ export function SimForm({ state, saved, onChange, onSave }: { state: SimFormStat
         <label className="field">
           <span>MiB/node</span>
           <input value={state.memPerNodeMiB} size={6} onChange={(e) => set({ memPerNodeMiB: Number(e.target.value) || 64 })} />
+        </label>
+        <label className="field" title="node_distance() as /sys/devices/system/node/node<N>/distance prints it, one row per node: rows separated by ';', entries by ','. Empty: 10 local, 20 remote. Placement weighs it where the kernel does (task_numa_placement on machines whose nodes are not all one hop apart).">
+          <span>distances</span>
+          <input data-testid="sim-distance" value={state.distance} size={18} placeholder="10,20;20,10" onChange={(e) => set({ distance: e.target.value })} />
         </label>
       </fieldset>
       <fieldset>
