@@ -109,6 +109,9 @@ function firstTouchOf(task: Task, vma: Vma, off: number, w: number, ts: number):
   return { time: best, a: by };
 }
 
+/** Kernel.jiffies() rounds up within 1e-9 of a jiffy; a margin beyond that, in ms. */
+const JIFFY_EDGE_MS = 1e-6;
+
 export interface BalancingOptions {
   /**
    * Fault steady base pages extent by extent (numa_fault_batch.ts). Off, every hint fault takes
@@ -290,7 +293,9 @@ export class BalancingEngine {
   private drainUntil(tMs: number): void {
     const k = this.k;
     for (;;) {
-      if (this.batch && this.runs.length) this.faultSteadyBefore(Math.min(tMs, this.faults.peekKey(), this.sampler.nextSampleMs()));
+      // Steady pages are judged at the current jiffy: those within jiffies()'s rounding of the
+      // next tick are left to the per-page path, which reads the clock at each fault.
+      if (this.batch && this.runs.length) this.faultSteadyBefore(Math.min(tMs - JIFFY_EDGE_MS, this.faults.peekKey(), this.sampler.nextSampleMs()));
       const r = this.earliestRun();
       const tRun = r ? r.nextTime : Infinity;
       const tOne = this.faults.peekKey();

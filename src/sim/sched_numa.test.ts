@@ -4,24 +4,12 @@
  * nodes (score_nearby_nodes() through group_weight(), or the backplane's node groups).
  */
 import { describe, expect, it } from 'vitest';
+import { BOARDS, RING4 } from './test_helpers';
 import { Kernel } from './kernel';
 import { normalizeKnobs } from './knobs';
 import { Mm } from './mm';
 import { Task, TaskSet, taskNumaPlacement } from './sched_numa';
 import { VARIANTS } from './variants';
-
-const RING4 = [
-  [10, 16, 22, 16],
-  [16, 10, 16, 22],
-  [22, 16, 10, 16],
-  [16, 22, 16, 10],
-];
-const BOARDS = [
-  [10, 15, 25, 25],
-  [15, 10, 25, 25],
-  [25, 25, 10, 15],
-  [25, 25, 15, 10],
-];
 
 /** One task on CPU 0 (node 0) whose last scan window saw `faults[nid]` private faults, in a numa group or alone. */
 function placed(faults: number[], distance?: number[][], opts: { group?: boolean; cpuless?: number[] } = {}): number {

@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { BOARDS, RING4 } from './test_helpers';
 import { NumaTopology } from './topology';
 
 const nodes = (n: number, cpuless: number[] = []) => Array.from({ length: n }, (_, id) => ({ id, cpus: cpuless.includes(id) ? [] : [id] }));
-
-/** Four nodes in a ring: one hop (16) to each neighbour, two hops (22) across (e.g. a 4-socket glueless box). */
-const RING4 = [
-  [10, 16, 22, 16],
-  [16, 10, 16, 22],
-  [22, 16, 10, 16],
-  [16, 22, 16, 10],
-];
-/** Two boards of two nodes each: 15 on a board, 25 through the backplane. */
-const BOARDS = [
-  [10, 15, 25, 25],
-  [15, 10, 25, 25],
-  [25, 25, 10, 15],
-  [25, 25, 15, 10],
-];
 
 describe('init_numa_topology_type(): the scheduler reads the distance levels', () => {
   it('two nodes are NUMA_DIRECT, with or without a matrix', () => {
