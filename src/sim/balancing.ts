@@ -37,7 +37,7 @@ interface PendingFault {
 /**
  * Base pages of one scan extent that one task's sweep (one access pattern) reaches first, in
  * address order, which is also time order: the sweep's position at the scan and its start time
- * are kept so that each page's touch time is computed exactly as firstTouch() computes it.
+ * are kept so that each page's touch time is computed exactly as firstTouchOf() computes it.
  */
 interface PendingRun {
   task: Task;
@@ -69,7 +69,7 @@ function runSeq(r: PendingRun): number {
   return r.seqAt0 + r.x;
 }
 
-/** Where a task's sweep `a` is at time ts: firstTouch()'s t0 and pos. */
+/** Where a task's sweep `a` is at time ts: firstTouchOf()'s t0 and pos. */
 function sweepAt(a: AccessPattern, ts: number): { t0: number; pos: number } {
   const L = a.hi - a.lo;
   const t0 = Math.max(ts, a.start);
@@ -83,14 +83,7 @@ function touchTime(a: AccessPattern, t0: number, pos: number, x: number, xe = x 
   return t0 + d / a.rate;
 }
 
-/** When does a task's sweep first touch pages [x, x+w) of the VMA at or after time ts? */
-function firstTouch(task: Task, entry: ProtNoneEntry, ts: number): number {
-  const off = entry.slot.index * HPAGE_PMD_NR + (entry.idx < 0 ? 0 : entry.idx);
-  const w = entry.idx < 0 ? HPAGE_PMD_NR : 1;
-  return firstTouchOf(task, entry.slot.vma, off, w, ts).time;
-}
-
-/** The same, with the sweep (access pattern) that gets there first. */
+/** When a task's sweep first touches pages [off, off+w) of the VMA at or after ts, and which of its sweeps does. */
 function firstTouchOf(task: Task, vma: Vma, off: number, w: number, ts: number): { time: number; a: AccessPattern | null } {
   let best = Infinity;
   let by: AccessPattern | null = null;
@@ -140,13 +133,13 @@ export class BalancingEngine {
     this.batch = opts.batch ?? true;
   }
 
-  /** The task (and its sweep) that touches page `off` first after ts, as schedule() would pick it. */
-  private winnerAt(vma: Vma, off: number, ts: number): { task: Task; a: AccessPattern; time: number } | null {
+  /** The task (and its sweep) that touches pages [off, off+w) first after ts: the first of equals, in task order. */
+  private winnerAt(vma: Vma, off: number, ts: number, w = 1): { task: Task; a: AccessPattern; time: number } | null {
     let best = Infinity;
     let who: { task: Task; a: AccessPattern; time: number } | null = null;
     for (const t of this.tasks) {
       if (!t.access.length) continue;
-      const r = firstTouchOf(t, vma, off, 1, ts);
+      const r = firstTouchOf(t, vma, off, w, ts);
       if (r.time < best) {
         best = r.time;
         who = { task: t, a: r.a!, time: r.time };
@@ -157,17 +150,10 @@ export class BalancingEngine {
 
   private schedule(set: ProtNoneSet, ts: number): void {
     for (const e of set.entries) {
-      let best = Infinity;
-      let who: Task | null = null;
-      for (const t of this.tasks) {
-        if (!t.access.length) continue;
-        const when = firstTouch(t, e, ts);
-        if (when < best) {
-          best = when;
-          who = t;
-        }
-      }
-      if (who) this.faults.push(best, { task: who, entry: e }, this.seqBase + e.order!);
+      // A PMD is touched when any of its 512 pages is.
+      const pmd = e.idx < 0;
+      const who = this.winnerAt(e.slot.vma, e.slot.index * HPAGE_PMD_NR + (pmd ? 0 : e.idx), ts, pmd ? HPAGE_PMD_NR : 1);
+      if (who) this.faults.push(who.time, { task: who.task, entry: e }, this.seqBase + e.order!);
     }
     for (const r of set.runs) this.scheduleRun(r, ts);
     this.seqBase += set.count;

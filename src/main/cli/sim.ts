@@ -2,7 +2,7 @@ import { overrideWords } from '../../shared/sim/behaviours';
 import type { CliCommand } from './commands';
 import { UsageError } from './args';
 import { keyValues, PARAM_FLAGS, parseIntFlag, parseMiB } from './specFlags';
-import { distanceMatrixProblem } from '../../shared/sim/distance';
+import { distanceMatrixProblem, parseDistanceRows } from '../../shared/sim/distance';
 import { predictWithUncertainty, type UncertainPrediction } from '../experiments/forecast';
 import { VARIANT_NAMES, variantForKernelRelease, type SimResult, type SimSpec } from '../../sim';
 import { parseWorkloadParams, WORKLOAD_NAMES } from '../../shared/workloads';
@@ -90,18 +90,16 @@ export function simSpecFromFlags(flags: Record<string, unknown>): SimSpec {
 
 /** `--distance 10,20;20,10`: rows separated by ';', entries by ',' (spaces around them ignored). */
 export function parseDistanceFlag(v: unknown): number[][] {
-  const text = String(v).trim();
   const example = "e.g. --distance '10,20;20,10' for two nodes (rows separated by ';', entries by ',')";
-  if (!text) throw new UsageError(`--distance is empty; allowed: the node distance matrix, ${example}`);
-  const rows = text.replace(/;\s*$/, '').split(';');
+  const rows = parseDistanceRows(String(v));
+  if (!rows) throw new UsageError(`--distance is empty; allowed: the node distance matrix, ${example}`);
   if (rows.length > 64) throw new UsageError(`--distance has ${rows.length} rows; allowed: at most 64 (one per node)`);
-  return rows.map((row, r) =>
-    row.split(',').map((entry, e) => {
-      const t = entry.trim();
-      if (!/^\d{1,3}$/.test(t)) throw new UsageError(`--distance row ${r + 1}, entry ${e + 1} is ${JSON.stringify(t)}; allowed: whole numbers 10..254, ${example}`);
-      return Number(t);
+  rows.forEach((row, r) =>
+    row.forEach((entry, e) => {
+      if (typeof entry !== 'number') throw new UsageError(`--distance row ${r + 1}, entry ${e + 1} is ${JSON.stringify(entry)}; allowed: whole numbers 10..254, ${example}`);
     }),
   );
+  return rows as number[][];
 }
 
 /** The JSON of `sim --json`: the shared result shape plus what only a prediction has, and its uncertainty. */
