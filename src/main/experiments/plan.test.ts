@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HostFacts } from '../../shared/hostFacts';
 import { ExperimentRequestSchema } from '../../shared/experiments/api';
 import { planExperiment } from './plan';
+import { RING4 } from '../../sim/test_helpers';
 
 const box = (release: string, nodes = 2): HostFacts => ({
   target: 'testbox:b',
@@ -62,12 +63,7 @@ describe('planning an experiment: the knobs its workload needs, and what the com
 
 describe('planning an experiment: the host as the model sees it', () => {
   it("passes the host's node distances to the model, and a probe warning to the run's warnings", () => {
-    const distance = [
-      [10, 16, 22, 16],
-      [16, 10, 16, 22],
-      [22, 16, 10, 16],
-      [16, 22, 16, 10],
-    ];
+    const distance = RING4;
     const p = planExperiment(req('numa02'), { ...box('6.12.118+deb13-amd64', 4), distance }, BOX_KNOBS);
     expect(p.topology.distance).toEqual(distance);
     expect(p.topology.nodes.map((n) => n.id)).toEqual([0, 1, 2, 3]);
