@@ -262,7 +262,7 @@ export class Lab {
     ...knobHandlers(() => this.knobs),
     ...simHandlers((e, p) => this.emit(e, p), () => this.variants),
     ...experimentHandlers(() => this.experiments, { dropSession: (t) => this.dropSession(t), emit: (label, message) => this.emit('experiments.abProgress', { label, message }) }),
-    ...testboxHandlers((line) => this.emit('testbox.log', { line }), (t) => this.dropSession(t)),
+    ...testboxHandlers((line) => this.emit('testbox.log', { line }), (t) => this.dropSession(t), (box) => this.emit('testbox.changed', box)),
     ...kernelBuildHandlers({ progress: (p) => this.emit('kernel.buildProgress', p), log: (line) => this.emit('kernel.buildLog', { line }) }),
     ...telemetryHandlers(
       () => this.telemetry,

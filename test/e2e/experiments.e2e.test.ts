@@ -41,9 +41,9 @@ describe('an experiment from the UI', () => {
   it('refuses a migration on a one-node host with the reason and a pointer to the virtual NUMA box', async () => {
     await page.getByTestId('exp-workload').selectOption('thp-move');
     await page.getByTestId('exp-run').click();
-    const result = page.getByTestId('exp-result');
-    await result.waitFor({ timeout: 30000 });
-    expect(await result.textContent()).toMatch(/needs 2 NUMA nodes.*testbox up/);
+    const refusal = page.getByTestId('exp-field-error-workload');
+    await refusal.waitFor({ timeout: 30000 });
+    expect(await refusal.textContent()).toMatch(/needs 2 NUMA nodes.*NUMA box view/);
   });
 
   it('measures THP faults, shows the overlay and the verdict table, and restores the knob', async () => {

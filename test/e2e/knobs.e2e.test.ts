@@ -50,19 +50,21 @@ describe('the Knobs panel in Chromium', () => {
     expect(await page.getByTestId('knob-group-mthp').count()).toBe(1);
     expect(await page.getByTestId('knob-current-thp.enabled').textContent()).toMatch(/^(always|madvise|never)$/);
 
+    // The field only stages the value; Apply writes it.
     await page.getByTestId(`knob-input-${ID}`).fill(next);
-    await page.getByTestId(`knob-apply-${ID}`).click();
+    await page.getByTestId('knobs-apply').click();
     await waitForSys(next);
     await page.getByTestId(`knob-original-${ID}`).getByText(`was ${original}`).waitFor({ timeout: 10000 });
     expect(await page.getByTestId(`knob-current-${ID}`).textContent()).toContain(next);
     await page.screenshot({ path: join(ARTIFACTS, 'knobs.png'), fullPage: true });
 
-    // An out-of-range value is refused with the allowed range, and /sys keeps the value.
+    // An out-of-range value is refused with the allowed range before anything is sent, and /sys keeps the value.
     await page.getByTestId(`knob-input-${ID}`).fill('0');
-    await page.getByTestId(`knob-apply-${ID}`).click();
-    await page.getByTestId('knobs-error').waitFor({ timeout: 10000 });
-    expect(await page.getByTestId('knobs-error').textContent()).toContain('allowed: 1..4294967295');
+    await page.getByTestId(`knobs-problem-${ID}`).waitFor({ timeout: 10000 });
+    expect(await page.getByTestId(`knobs-problem-${ID}`).textContent()).toContain('allowed: 1..4294967295');
+    expect(await page.getByTestId('knobs-apply').isDisabled()).toBe(true);
     expect(onSys()).toBe(next);
+    await page.getByTestId('knobs-discard').click();
 
     await page.getByTestId('knobs-restore').click();
     await waitForSys(original);

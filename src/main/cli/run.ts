@@ -8,8 +8,9 @@ import type { ExperimentOutcome, MeasuredRun } from '../experiments/runExperimen
 import { shownVerdicts, type CounterVerdict } from '../../shared/experiments/verdict';
 import { PER_RUN_COUNTERS, perRunRows } from '../../shared/experiments/perRun';
 import { exitStatusFor } from '../../shared/api/errorCodes';
+import { openInAppLine } from '../../shared/experiments/appLink';
 import { mean } from '../../shared/experiments/stats';
-import type { Forecast, ModelInput } from '../../shared/experiments/api';
+import type { ExperimentRequest, Forecast, ModelInput } from '../../shared/experiments/api';
 import { alignCalls, modelCallsByPhase, type MigrateCall } from '../../shared/trace/migrateCalls';
 
 /** `numa-lab run`: the lab's main job from a script — measure, predict, compare. Exit 3 = diverged. */
@@ -26,12 +27,10 @@ export const runCommand: CliCommand = {
     { name: 'baseline', type: 'string', valueName: 's', help: 'seconds sampled before the workload (default 1)' },
     { name: 'cooldown', type: 'string', valueName: 's', help: 'seconds sampled after it (default 1)' },
     { name: 'no-trace', type: 'bool', help: "do not capture the kernel's migrate:mm_migrate_pages trace" },
-    { name: 'json', type: 'bool', help: 'print {experimentId, verdict, measured, predicted (the replay), forecast, verdicts, repetitions (each with its replay and forecast verdicts)} as JSON; measured.migrateCalls / predicted.migrateCalls are the calls per phase (measured: the first completed repetition; each repetition has its own)' },
+    { name: 'json', type: 'bool', help: 'print {experimentId, verdict, measured, predicted (the replay), forecast, verdicts, repetitions (each with its replay and forecast verdicts)} as JSON; measured.migrateCalls / predicted.migrateCalls are the calls per phase (measured: the first completed repetition; each repetition has its own); for --workload custom, measured.exitCode, output and stderr are the command result of the first repetition (each repetition has its own)' },
   ],
   async run({ positionals, flags, out, err }) {
-    if (positionals.length !== 1) throw new UsageError('run needs exactly one <target>, e.g. testbox:numa2 or local');
-    if (typeof flags.workload !== 'string') throw new UsageError('--workload is required');
-    const model = modelFromFlags(flags);
+    const request = runRequestFromArgs(positionals, flags);
     const lab = labFromFlags(flags);
     const stop = new AbortController();
     const onSig = () => {
@@ -40,30 +39,19 @@ export const runCommand: CliCommand = {
     };
     process.once('SIGINT', onSig);
     try {
-      const { experimentId, done } = await lab.experiments.start(
-        {
-          target: positionals[0],
-          workload: flags.workload,
-          params: keyValues('param', flags.param),
-          knobs: keyValues('knob', flags.knob),
-          repeat: parseIntFlag('repeat', flags.repeat, 1, 50, 1),
-          rateHz: parseIntFlag('rate', flags.rate, 1, 100, 10),
-          kernel: model.kernel,
-          ...(model.variant ? { variant: model.variant } : {}),
-          baselineS: parseIntFlag('baseline', flags.baseline, 0, 600, 1),
-          cooldownS: parseIntFlag('cooldown', flags.cooldown, 0, 600, 1),
-          ...(flags['no-trace'] ? { trace: false } : {}),
-        },
-        flags.json ? undefined : (p) => err(`[${p.repetition}/${p.of}] ${p.phase}: ${p.message}`),
-      );
-      stop.signal.addEventListener('abort', () => lab.experiments.stop(experimentId));
+      const { experimentId, done } = await lab.experiments.start(request, flags.json ? undefined : (p) => err(`[${p.repetition}/${p.of}] ${p.phase}: ${p.message}`));
+      // Ctrl-C while the request was being checked (reaching the host can take a while) stops it as soon as it exists.
+      const stopIt = () => lab.experiments.stop(experimentId);
+      if (stop.signal.aborted) stopIt();
+      else stop.signal.addEventListener('abort', stopIt);
       const row = await done;
       if (!row.outcome) {
         err(`numa-lab run: experiment ${experimentId} ${row.status}: ${row.error ?? 'no result'}`);
+        err(openInAppLine(experimentId));
         return row.errorCode ? exitStatusFor(row.errorCode) : 1;
       }
       const o = row.outcome;
-      out(flags.json ? JSON.stringify({ experimentId, status: row.status, ...runJson(o) }, null, 2) : formatRunText(experimentId, o));
+      out(flags.json ? JSON.stringify({ experimentId, status: row.status, ...runJson(o) }, null, 2) : `${formatRunText(experimentId, o)}\n${openInAppLine(experimentId)}`);
       if (row.status !== 'completed') {
         err(`numa-lab run: experiment ${experimentId} ${row.status}${row.error ? `: ${row.error}` : ''}`);
         return 1;
@@ -75,6 +63,30 @@ export const runCommand: CliCommand = {
     }
   },
 };
+
+/**
+ * The request `numa-lab run <target> --workload …` asks for: the same object experiments.start
+ * gets from the Experiments form, so the form's "Copy as CLI" line (runCommandWords) parses back
+ * to it.
+ */
+export function runRequestFromArgs(positionals: readonly string[], flags: Record<string, unknown>): ExperimentRequest {
+  if (positionals.length !== 1) throw new UsageError('run needs exactly one <target>, e.g. testbox:numa2 or local');
+  if (typeof flags.workload !== 'string') throw new UsageError('--workload is required');
+  const model = modelFromFlags(flags);
+  return {
+    target: positionals[0]!,
+    workload: flags.workload,
+    params: keyValues('param', flags.param),
+    knobs: keyValues('knob', flags.knob),
+    repeat: parseIntFlag('repeat', flags.repeat, 1, 50, 1),
+    rateHz: parseIntFlag('rate', flags.rate, 1, 100, 10),
+    ...(model.kernel ? { kernel: model.kernel } : {}),
+    ...(model.variant ? { variant: model.variant } : {}),
+    baselineS: parseIntFlag('baseline', flags.baseline, 0, 600, 1),
+    cooldownS: parseIntFlag('cooldown', flags.cooldown, 0, 600, 1),
+    ...(flags['no-trace'] ? { trace: false } : {}),
+  };
+}
 
 /** Means over the completed repetitions, in the shared result shape. */
 function meanShape(runs: MeasuredRun[], template: MeasuredRun) {
@@ -101,6 +113,16 @@ function firstTrace(runs: readonly MeasuredRun[]) {
   return m?.trace ? { trace: m.trace, migrateCalls: m.migrateCalls ?? {} } : {};
 }
 
+/**
+ * A custom command's result is its own output: the first repetition's exit status, stdout and
+ * stderr beside the mean deltas (each repetition's are in `repetitions`).
+ */
+function commandOutput(o: ExperimentOutcome) {
+  const m = o.measured[0];
+  if (m?.workload !== 'custom') return {};
+  return { exitCode: m.exitCode ?? null, output: m.output, stderr: m.stderr ?? '' };
+}
+
 /** One repetition's verdicts against one prediction, from the counters' per-run verdicts. */
 function verdictsOfRun(vs: readonly CounterVerdict[] | undefined, repetition: number) {
   return (vs ?? []).flatMap((v) => {
@@ -119,7 +141,7 @@ export function runJson(o: ExperimentOutcome) {
     counts: o.judgement?.counts ?? {},
     warnings: o.warnings ?? [],
     model: o.model ?? null,
-    measured: { ...meanShape(o.measured, o.measured[0]!), ...firstTrace(o.measured) },
+    measured: { ...meanShape(o.measured, o.measured[0]!), ...firstTrace(o.measured), ...commandOutput(o) },
     predicted: p && { kernel: p.variant.name, workload: p.workload, params: p.params, phases: p.phases, deltas: p.deltas, events: p.events, movePages: p.movePages, bug: p.bug, migrateCalls: modelCallsByPhase(p.trace, p.events) },
     forecast: f && { kernel: f.kernel, inputs: f.inputs, phases: f.phases, deltas: f.deltas, ranges: f.ranges, uncertain: f.uncertain, bug: f.bug, movePages: f.movePages, verdict: f.judgement?.verdict ?? null, reason: f.judgement?.reason ?? null, asForecast: f.asForecast ?? null, verdicts: f.verdicts ?? [] },
     verdicts: o.verdicts,
@@ -209,6 +231,12 @@ export function crashLines(what: string, c: NonNullable<MeasuredRun['crash']>): 
   ];
 }
 
+/** A custom command's own output, as it printed it (stdout, then stderr, each line indented). */
+export function commandOutputLines(repetition: number, m: Pick<MeasuredRun, 'output' | 'stderr' | 'exitCode'>): string[] {
+  const block = (name: string, text: string | undefined) => (text ? [`  ${name}:`, ...text.replace(/\n$/, '').split('\n').map((l) => `    ${l}`)] : [`  ${name}: (empty)`]);
+  return [`command output, repetition ${repetition} (exit status ${m.exitCode ?? 'unknown'}):`, ...block('stdout', m.output), ...block('stderr', m.stderr)];
+}
+
 export function formatRunText(id: number, o: ExperimentOutcome): string {
   const m0 = o.measured[0];
   const lines = [
@@ -232,7 +260,12 @@ export function formatRunText(id: number, o: ExperimentOutcome): string {
   if (o.measured.some((m) => m.movePages) || o.predicted?.movePages) {
     lines.push('', `move_pages status: predicted ${status(o.predicted?.movePages)}`, ...o.measured.map((m, i) => `  repetition ${i + 1}: ${status(m.movePages)}`));
   }
-  if (!o.predicted) for (const m of o.measured) lines.push('', `measured deltas (run ${m.runId ?? '?'}${m.exitCode !== undefined ? `, exit status ${m.exitCode}` : ''})`, JSON.stringify(m.deltas));
+  if (!o.predicted) {
+    for (const [i, m] of o.measured.entries()) {
+      lines.push('', `measured deltas (run ${m.runId ?? '?'}${m.exitCode !== undefined ? `, exit status ${m.exitCode}` : ''})`, JSON.stringify(m.deltas));
+      if (o.spec.workload === 'custom') lines.push(...commandOutputLines(i + 1, m));
+    }
+  }
   const j = o.judgement;
   const counts = j ? Object.entries(j.counts).map(([k, n]) => `${n} ${k}`).join(', ') : '';
   lines.push('', j ? `RESULT: ${j.verdict} — ${j.reason}${counts ? ` (${counts})` : ''}` : o.diverged ? 'RESULT: some counters diverged from the prediction' : 'RESULT: measured');

@@ -4,6 +4,8 @@ import { UsageError, type FlagSpec } from './args';
 import { parseIntFlag } from './specFlags';
 import { parseMemSizeMiB, testboxDown, testboxList, testboxUp, TestboxError } from '../testbox';
 import { listDebianKernels } from '../testbox/kernel';
+import { boxOwner } from '../testbox/boxOwner';
+import { formatUptime, ownerText } from '../../shared/testbox/boxText';
 import { releaseCoverage, variantForKernelRelease } from '../../sim/variants';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
@@ -76,10 +78,20 @@ export const testboxListCommand: CliCommand = {
   summary: 'virtual NUMA boxes, including ones left running by a lab that died',
   flags: [{ name: 'json', type: 'bool', help: 'print as JSON' }],
   async run({ flags, out }) {
-    const boxes = testboxList();
+    // Each box with who booted it (pid, alive or not) and its uptime; the CLI is never "this lab".
+    const now = Date.now();
+    const boxes = testboxList().map((b) => {
+      const o = boxOwner(b, null);
+      return { ...b, ownerPid: o.ownerPid, ownerAlive: o.ownerAlive, uptimeMs: b.running ? Math.max(0, now - Date.parse(b.startedAt)) : null };
+    });
     if (flags.json) out(JSON.stringify(boxes, null, 2));
     else if (!boxes.length) out('no virtual NUMA boxes');
-    else for (const b of boxes) out(`${b.target.padEnd(24)} ${b.running ? 'running' : 'stopped'}  ${b.release}  model ${b.variant ?? '?'}  ${b.nodes} nodes × (${b.cpusPerNode} CPU, ${b.memPerNodeMiB} MiB)  ${b.accelerator}`);
+    else
+      for (const b of boxes)
+        out(
+          `${b.target.padEnd(24)} ${b.running ? 'running' : 'stopped'}  ${b.release}  model ${b.variant ?? '?'}  ${b.nodes} nodes × (${b.cpusPerNode} CPU, ${b.memPerNodeMiB} MiB)  ${b.accelerator}` +
+            `  ${b.uptimeMs === null ? '' : `up ${formatUptime(b.uptimeMs)}  `}started by ${ownerText({ ownerPid: b.ownerPid, ownerAlive: b.ownerAlive, ownerCommand: b.startedByCommand ?? null })}`,
+        );
     return 0;
   },
 };

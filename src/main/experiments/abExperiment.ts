@@ -34,7 +34,12 @@ export async function runAb(deps: AbDeps, req: AbRequest, progress: (label: 'A' 
       throw e;
     }
     try {
-      const { experimentId, done } = await deps.start({ ...req.request, target: box.target }, (p) => progress(label, `[${p.repetition}/${p.of}] ${p.phase}: ${p.message}`));
+      // A request refused before it ran (stored nowhere) says which side it was.
+      const { experimentId, done } = await deps
+        .start({ ...req.request, target: box.target }, (p) => progress(label, `[${p.repetition}/${p.of}] ${p.phase}: ${p.message}`))
+        .catch((e: unknown) => {
+          throw e instanceof LabApiError ? new LabApiError(`kernel ${label} (${kernel}): ${e.message}`, e.code) : e;
+        });
       const row = await done;
       if (!row.outcome) throw new LabApiError(`kernel ${label} (${kernel}): experiment ${experimentId} ${row.status}: ${row.error ?? 'no result'}`, row.errorCode ?? 'failed');
       const outcome: ExperimentOutcome = row.outcome;

@@ -2,7 +2,7 @@ import type { LabEventPayload } from '../../shared/api/labApi';
 import { LabApiError } from '../../shared/api/labApi';
 import { compareGroups } from '../../shared/experiments/compareRuns';
 import { ExperimentsRepo, type ExperimentRow } from './experimentsRepo';
-import { runExperiment, type ExperimentDeps, type ExperimentOutcome, type ExperimentProgress, type ExperimentRequest } from './runExperiment';
+import { prepareExperiment, runExperiment, type ExperimentDeps, type PreparedExperiment, type ExperimentOutcome, type ExperimentProgress, type ExperimentRequest } from './runExperiment';
 import type { LabErrorCode } from '../../shared/api/errorCodes';
 import type { Db } from '../store/store';
 
@@ -16,11 +16,13 @@ type Emit = {
 export class ExperimentService {
   readonly repo: ExperimentsRepo;
   private readonly running = new Map<number, { target: string; abort: AbortController; done: Promise<ExperimentRow> }>();
+  /** Targets whose request is being checked (not yet stored): a second start on them is busy too. */
+  private readonly preparing = new Set<string>();
   readonly recovered: number[];
 
   constructor(
     db: Db,
-    private readonly deps: ExperimentDeps,
+    readonly deps: ExperimentDeps,
     private readonly emit: Emit,
     private readonly owner: string,
     isOwnerAlive: (owner: string) => boolean,
@@ -31,23 +33,41 @@ export class ExperimentService {
 
   /** Starts in the background; progress and the end come as events. */
   async start(req: ExperimentRequest, onProgress?: (p: ExperimentProgress) => void): Promise<{ experimentId: number; done: Promise<ExperimentRow> }> {
-    for (const r of this.running.values()) {
-      if (r.target === req.target) throw new LabApiError(`an experiment is already running on ${req.target}; stop it first`, 'busy');
+    const busy = () => {
+      if (this.preparing.has(req.target) || [...this.running.values()].some((r) => r.target === req.target))
+        throw new LabApiError(`an experiment is already running on ${req.target}; stop it first`, 'busy');
+    };
+    busy();
+    // Refused before anything runs (a migration on a one-node host, a bad parameter or knob
+    // value, an unknown model): the error goes back to the caller and no experiment is stored,
+    // so the lists and the compare picker hold only experiments that ran.
+    this.preparing.add(req.target);
+    let prepared: PreparedExperiment;
+    try {
+      prepared = await prepareExperiment(this.deps, req);
+    } finally {
+      this.preparing.delete(req.target);
     }
+    busy();
     const id = this.repo.create(req, this.owner);
     const abort = new AbortController();
     const done = (async () => {
       let outcome: ExperimentOutcome | null = null;
       let error: { message: string; code: LabErrorCode } | null = null;
       try {
-        outcome = await runExperiment(this.deps, req, {
-          signal: abort.signal,
-          onProgress: (p) => {
-            onProgress?.(p);
-            this.emit('experiments.progress', { experimentId: id, ...p });
+        outcome = await runExperiment(
+          this.deps,
+          req,
+          {
+            signal: abort.signal,
+            onProgress: (p) => {
+              onProgress?.(p);
+              this.emit('experiments.progress', { experimentId: id, ...p });
+            },
+            onForecast: (forecast) => this.emit('experiments.forecast', { experimentId: id, forecast }),
           },
-          onForecast: (forecast) => this.emit('experiments.forecast', { experimentId: id, forecast }),
-        });
+          prepared,
+        );
       } catch (e) {
         error = { message: e instanceof Error ? e.message : String(e), code: e instanceof LabApiError ? e.code : 'failed' };
       }
@@ -114,5 +134,7 @@ export function summarizeExperiment(r: ExperimentRow) {
     params: r.request.params,
     knobs: r.request.knobs,
     repeat: r.request.repeat,
+    rateHz: r.request.rateHz,
+    ...(r.request.variant && Object.keys(r.request.variant.behaviours).length ? { behaviours: { ...r.request.variant.behaviours } as Record<string, string> } : {}),
   };
 }

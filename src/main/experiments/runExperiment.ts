@@ -2,6 +2,7 @@ import type { HostFacts } from '../../shared/hostFacts';
 import type { ExperimentOutcome, ExperimentProgress, ExperimentRequest, Forecast, MeasuredRun } from '../../shared/experiments/api';
 import { LabApiError } from '../../shared/api/labApi';
 import { traceIncomplete } from '../../shared/trace/migrateCalls';
+import { validateKnobRequest } from '../../shared/knobs/state';
 import type { HostSession } from '../hosts/hostSession';
 import type { KnobService } from '../knobs/knobService';
 import type { TelemetryService } from '../telemetry/service';
@@ -47,26 +48,55 @@ export interface ExperimentRunOptions {
   onForecast?: (f: Forecast) => void;
 }
 
+/** What an experiment starts from once it is known to be runnable: checked before it is stored. */
+export interface PreparedExperiment {
+  /** The request with the host's declared model filled in where it named none. */
+  req: ExperimentRequest;
+  session: HostSession;
+  /** The host's knob values before anything was written. */
+  before: Record<string, string>;
+  plan: ExperimentPlan;
+}
+
+/**
+ * Everything that can refuse a request before anything runs: the host is reached and probed,
+ * the workload and its parameters are checked against its nodes (a migration on a one-node host),
+ * the model is resolved, and every knob value is validated against the host's knobs (nothing is
+ * written). The experiment service calls it before it stores a row, so a refused request leaves
+ * no failed experiment behind; it throws the LabApiError that names what was wrong.
+ */
+export async function prepareExperiment(deps: ExperimentDeps, asked: ExperimentRequest): Promise<PreparedExperiment> {
+  const declared = asked.kernel || asked.variant ? undefined : deps.modelOf?.(asked.target);
+  const req: ExperimentRequest = declared ? { ...asked, kernel: declared.kernel, ...(declared.variant ? { variant: declared.variant } : {}) } : asked;
+  const facts = await deps.probe(req.target);
+  const session = await deps.session(req.target);
+  const knobState = await deps.knobs.list(req.target);
+  const before = knobValues(knobState);
+  const plan = planExperiment(req, facts, before);
+  if (declared) plan.warnings.unshift(`model ${declared.name}: ${declared.why} (run --kernel or --variant names another)`);
+  if (Object.keys(plan.hostKnobs).length) {
+    const v = validateKnobRequest(knobState.knobs, plan.hostKnobs);
+    if (!v.ok) throw new LabApiError(v.errors.join('\n'), 'bad-value');
+  }
+  return { req, session, before, plan };
+}
+
 /**
  * One experiment, top to bottom: plan (refuse what cannot run, decide the knobs) → forecast (the
  * model on the spec alone) → repeat (N repetitions on the host, knobs set and restored each
  * time) → replay (the model given what the runs measured) → judge (each repetition against its
  * replay, and against the forecast).
  */
-export async function runExperiment(deps: ExperimentDeps, asked: ExperimentRequest, opts: ExperimentRunOptions = {}): Promise<ExperimentOutcome> {
-  const declared = asked.kernel || asked.variant ? undefined : deps.modelOf?.(asked.target);
-  const req: ExperimentRequest = declared ? { ...asked, kernel: declared.kernel, ...(declared.variant ? { variant: declared.variant } : {}) } : asked;
+export async function runExperiment(deps: ExperimentDeps, asked: ExperimentRequest, opts: ExperimentRunOptions = {}, prepared?: PreparedExperiment): Promise<ExperimentOutcome> {
+  const ready = prepared ?? (await prepareExperiment(deps, asked));
+  const { req, plan, before } = ready;
+  let session = ready.session;
   const log = deps.log ?? (() => {});
   const progress = (repetition: number, phase: ExperimentProgress['phase'], message: string) => {
     opts.onProgress?.({ repetition, of: req.repeat, phase, message });
     log(`[${repetition}/${req.repeat}] ${phase}: ${message}`);
   };
 
-  const facts = await deps.probe(req.target);
-  let session = await deps.session(req.target);
-  const before = knobValues(await deps.knobs.list(req.target));
-  const plan = planExperiment(req, facts, before);
-  if (declared) plan.warnings.unshift(`model ${declared.name}: ${declared.why} (run --kernel or --variant names another)`);
   for (const w of plan.warnings) progress(1, 'prepare', `warning: ${w}`);
   let argv = await workloadArgv(plan, session, log);
 

@@ -6,8 +6,12 @@ import { findPrompt } from './prompts';
 import { TranscriptRecorder, type TranscriptSink } from './transcript';
 import type { ByteStream, Transport } from './transport';
 
-/** connecting → ready; needs-input while a prompt waits for the user; lost when the host stopped answering. */
-export type HostState = 'connecting' | 'ready' | 'needs-input' | 'lost';
+/**
+ * connecting → ready; needs-input while a prompt waits for the user; lost when the host stopped
+ * answering; closed once the lab ended the session (its last event: listeners learn the session
+ * is gone, e.g. the app stops showing a box that was powered off).
+ */
+export type HostState = 'connecting' | 'ready' | 'needs-input' | 'lost' | 'closed';
 
 export interface HostStatus {
   target: string;
@@ -437,6 +441,8 @@ export class HostSession {
     this.closed = true;
     this.stopKeepalive();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.update({ state: 'closed', reason: 'the lab closed its session to this host', prompt: null, nextReconnectAt: null });
+    this.stateListeners.clear();
     const p = this.primary;
     this.primary = undefined;
     p?.close('the host session was closed');

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { release as hostRelease } from 'node:os';
 import { join } from 'node:path';
+import type { AcceleratorChoice } from '../../shared/testbox/api';
 import type { Log } from './errors';
 
 /**
@@ -49,6 +50,49 @@ export function probeKvm(qemu: string, vmlinuz: string, initrd: string, timeoutM
     child.on('error', () => done(false));
     child.on('exit', () => done(false));
   });
+}
+
+/** What TCG costs, in the words the box view and `testbox up` use. */
+export const TCG_NOTE =
+  'TCG is QEMU emulating every instruction in software, roughly 10-50x slower than the CPU. Page counts, migrations and vmstat counters are the kernel\'s own and come out the same; anything timed (wall-clock scan periods such as numa_balancing\'s, latencies, how much work fits between two scans) is stretched.';
+
+function devKvmState(): AcceleratorChoice['devKvm'] {
+  if (!existsSync('/dev/kvm')) return 'absent';
+  return kvmUsable() ? 'usable' : 'no-access';
+}
+
+function cachedVerdict(cache: string, qemuVersion: string): boolean | undefined {
+  try {
+    const v = (JSON.parse(readFileSync(join(cache, 'kvm-probe.json'), 'utf8')) as Record<string, boolean>)[`${qemuVersion}|${hostRelease()}`];
+    return typeof v === 'boolean' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Which accelerator `chooseAccelerator('auto', …)` would pick now, and why, without booting
+ * anything: /dev/kvm absent or not openable → TCG; usable → the cached probe verdict for this
+ * QEMU and host kernel, or "KVM if the probe boot works" when there is none yet.
+ */
+export function describeAccelerator(qemu: string | null, qemuVersion: string | null, cache: string): AcceleratorChoice {
+  const base = { tcgNote: TCG_NOTE, qemu: qemuVersion ?? qemu };
+  const choice = describeFound(base, qemuVersion, cache);
+  return qemu ? choice : { ...choice, reason: `${choice.reason} QEMU itself is not installed yet (qemu-system-x86_64; Debian: apt-get install qemu-system-x86).` };
+}
+
+function describeFound(base: Pick<AcceleratorChoice, 'tcgNote' | 'qemu'>, qemuVersion: string | null, cache: string): AcceleratorChoice {
+  const devKvm = devKvmState();
+  if (devKvm === 'absent')
+    return { ...base, expected: 'tcg', devKvm, probe: null, reason: 'TCG: /dev/kvm does not exist here (no KVM module loaded, or a virtual machine or container without nested virtualisation), so QEMU emulates the CPU.' };
+  if (devKvm === 'no-access')
+    return { ...base, expected: 'tcg', devKvm, probe: null, reason: 'TCG: /dev/kvm exists but this user cannot open it for reading and writing (on Debian: add the user to the kvm group), so QEMU emulates the CPU.' };
+  const verdict = qemuVersion ? cachedVerdict(cache, qemuVersion) : undefined;
+  if (verdict === true)
+    return { ...base, expected: 'kvm', devKvm, probe: 'works', reason: `KVM: /dev/kvm is usable and a probe guest booted under KVM with this QEMU and host kernel (${hostRelease()}), so boxes run at near the CPU's speed.` };
+  if (verdict === false)
+    return { ...base, expected: 'tcg', devKvm, probe: 'hangs', reason: `TCG: /dev/kvm is usable, but a probe guest hung under KVM with this QEMU and host kernel (${hostRelease()}); the verdict is kept in ${join(cache, 'kvm-probe.json')} (delete it to probe again).` };
+  return { ...base, expected: 'kvm-probe', devKvm, probe: null, reason: `KVM if it really works: /dev/kvm is usable, so the next box first boots a probe guest under KVM (up to ${PROBE_TIMEOUT_MS / 1000} s, once per QEMU and host kernel) and falls back to TCG if it hangs.` };
 }
 
 export async function chooseAccelerator(req: AccelRequest, qemu: string, qemuVersion: string, kernelRelease: string, vmlinuz: string, initrd: string, cache: string, log: Log): Promise<'tcg' | 'kvm'> {

@@ -1,20 +1,22 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { SerialTransport } from '../hosts/serialTransport';
-import { chooseAccelerator, type AccelRequest } from './accel';
+import { chooseAccelerator, describeAccelerator, type AccelRequest } from './accel';
 import { waitForBoxReady } from './bootWait';
 import { isBoxProcess, listBoxes, readDescriptor, readPid, removeBoxDir, writeDescriptor, type TestboxDescriptor, type TestboxStatus } from './boxState';
 import { consoleLogTail } from './consoleLog';
+import { ownerFields } from './boxOwner';
 import { quiet, TestboxError, type Log } from './errors';
 import { checkMemory } from './hostMemory';
 import { buildInitramfs } from './initramfs';
 import { resolveKernel } from './kernel';
 import { boxDir, cacheDir } from './paths';
-import { checkPrereqs } from './prereqs';
+import { checkPrereqs, which } from './prereqs';
 import { ALL_PORTS, consoleLogPath, pidPath, PORTS, qemuArgs, qmpPath, socketPath } from './qemuArgs';
 import { qmpCommand } from './qmp';
 import { run } from './run';
 import { releaseCoverage, resolveModelRef } from '../../sim/variants';
 import { overrideWords, type ModelRef, type VariantDefinition } from '../../shared/sim/behaviours';
+import type { AcceleratorChoice } from '../../shared/testbox/api';
 
 export interface TestboxUpOptions {
   /** 6.1, 6.12, an exact Debian release, or a path to a bzImage. */
@@ -122,6 +124,7 @@ export async function testboxUp(opts: TestboxUpOptions): Promise<TestboxDescript
     ...(model.coverage ? { variantCoverage: model.coverage } : {}),
     ...(kernel.built ? { built: { source: kernel.built.source, patches: kernel.built.patches.map((p) => p.file), key: kernel.built.key } } : {}),
     boots: 1,
+    ...ownerFields(),
   };
   writeDescriptor(d);
   log(`ready: testbox:${name} (${kernel.release}) in ${(bootMs / 1000).toFixed(1)} s`);
@@ -194,10 +197,18 @@ export async function testboxReboot(name: string, log: Log = quiet, timeoutMs = 
   const t0 = Date.now();
   const [qemu, ...args] = d.qemuArgs;
   const pid = await bootQemu(qemu!, args, d.dir, { fresh: false, timeoutMs, log, what: `${name} again (boot ${(d.boots ?? 1) + 1})` });
-  const next: TestboxDescriptor = { ...d, pid, startedAt: new Date(t0).toISOString(), bootMs: Date.now() - t0, boots: (d.boots ?? 1) + 1 };
+  // The QEMU running now is this process's: it becomes the owner (a `run --repeat` that rebooted it).
+  const next: TestboxDescriptor = { ...d, pid, startedAt: new Date(t0).toISOString(), bootMs: Date.now() - t0, boots: (d.boots ?? 1) + 1, ...ownerFields() };
   writeDescriptor(next);
   log(`ready again: ${d.target} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return next;
+}
+
+/** Which accelerator a box booted now would get, and why (asks QEMU its version, boots nothing). */
+export async function testboxAccelerator(): Promise<AcceleratorChoice> {
+  const qemu = which('qemu-system-x86_64') ?? null;
+  const version = qemu ? await qemuVersion(qemu).catch(() => null) : null;
+  return describeAccelerator(qemu, version, cacheDir());
 }
 
 /** Every box with a state folder; `running: false` for one whose QEMU is gone (powered off, panicked). */
@@ -250,7 +261,7 @@ export async function testboxDown(name: string, log: Log = quiet): Promise<{ was
 /** A connected SerialTransport to a running box (console watched for crashes from now on). */
 export async function openTestboxTransport(name: string): Promise<SerialTransport> {
   const d = readDescriptor(name);
-  if (!d) throw new TestboxError(`no box named ${name}; start one with testbox up or see testbox list`, 'not-found');
+  if (!d) throw new TestboxError(`the box ${name} is not running (powered off, or never booted); boot it in the NUMA box view or with \`numa-lab testbox up --kernel <release> --name ${name}\``, 'not-found');
   if (!isBoxProcess(d.pid, d.dir)) throw new TestboxError(`the box ${name} is not running (its QEMU is gone). Console:\n${consoleLogTail(d.consoleLog)}`, 'not-found');
   const t = new SerialTransport(d.target, {
     console: { path: d.sockets.console, tty: PORTS.console },

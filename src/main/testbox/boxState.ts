@@ -41,6 +41,12 @@ export interface TestboxDescriptor {
   built?: { source: string; patches: string[]; key: string };
   /** How many times the box was booted (a crash during `run --repeat` reboots it). */
   boots?: number;
+  /**
+   * The process that booted this QEMU (`pid:starttime`, see boxOwner.ts) and what it was ("numa-lab
+   * testbox up", "numa-lab serve"…). Absent in descriptors written before owners were recorded.
+   */
+  startedBy?: string;
+  startedByCommand?: string;
 }
 
 export interface TestboxStatus extends TestboxDescriptor {

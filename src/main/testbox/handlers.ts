@@ -1,13 +1,15 @@
 import type { z } from 'zod';
 import { LabApiError } from '../../shared/api/labApi';
 import { testboxMethods } from '../../shared/testbox/api';
-import { testboxDown, testboxList, testboxUp } from './api';
+import { testboxAccelerator, testboxDown, testboxList, testboxUp } from './api';
+import { boxOwner } from './boxOwner';
 import { TestboxError } from './errors';
 import type { TestboxDescriptor } from './boxState';
 
 type In<M extends keyof typeof testboxMethods> = z.output<(typeof testboxMethods)[M]['params']>;
 
-const summary = (b: TestboxDescriptor & { running?: boolean }) => ({
+/** A descriptor as `testbox.list` answers it: with who started it (relative to this process) and its uptime. */
+export const testboxSummary = (b: TestboxDescriptor & { running?: boolean }, now = Date.now()) => ({
   name: b.name,
   target: b.target,
   kernel: b.kernel,
@@ -21,10 +23,12 @@ const summary = (b: TestboxDescriptor & { running?: boolean }) => ({
   running: b.running ?? true,
   variant: b.variant,
   ...(b.variantCoverage ? { variantCoverage: b.variantCoverage } : {}),
+  ...boxOwner(b),
+  uptimeMs: (b.running ?? true) ? Math.max(0, now - Date.parse(b.startedAt)) : null,
 });
 
 /** The UI's box dialog: a bzImage by path is CLI-only; the UI boots a lab build by its key (build:<key>). */
-export function testboxHandlers(log: (line: string) => void, dropSession: (target: string) => Promise<unknown>) {
+export function testboxHandlers(log: (line: string) => void, dropSession: (target: string) => Promise<unknown>, changed: (box: { name: string; target: string; running: boolean }) => void) {
   const wrap = async <T>(f: () => Promise<T>): Promise<T> => {
     try {
       return await f();
@@ -34,12 +38,19 @@ export function testboxHandlers(log: (line: string) => void, dropSession: (targe
     }
   };
   return {
-    'testbox.list': async () => testboxList().map(summary),
-    'testbox.up': async (p: In<'testbox.up'>) => wrap(async () => summary(await testboxUp({ ...p, log }))),
+    'testbox.list': async () => testboxList().map((b) => testboxSummary(b)),
+    'testbox.accelerator': async () => testboxAccelerator(),
+    'testbox.up': async (p: In<'testbox.up'>) =>
+      wrap(async () => {
+        const box = testboxSummary(await testboxUp({ ...p, log }));
+        changed({ name: box.name, target: box.target, running: true });
+        return box;
+      }),
     'testbox.down': async ({ name }: In<'testbox.down'>) =>
       wrap(async () => {
         await dropSession(`testbox:${name}`);
         const r = await testboxDown(name);
+        changed({ name, target: `testbox:${name}`, running: false });
         return { wasRunning: r.wasRunning };
       }),
   };

@@ -282,6 +282,10 @@ export const ExperimentSummarySchema = z.object({
   params: z.record(z.string(), z.string()),
   knobs: z.record(z.string(), z.string()).optional(),
   repeat: z.number(),
+  /** Sampling rate of the run (the request's). */
+  rateHz: z.number().optional(),
+  /** Behaviour switches the request set over the model's kernel (the patch under test). */
+  behaviours: z.record(z.string(), z.string()).optional(),
 });
 
 export const CompareRowSchema = z.object({
@@ -359,6 +363,10 @@ export const experimentMethods = {
     params: z.object({ a: Id, b: Id }).strict(),
     result: z.object({ a: ExperimentSummarySchema, b: ExperimentSummarySchema, rows: z.array(CompareRowSchema) }),
   },
+  /** The compare report (`numa-lab compare A B --format png`) as a PNG, base64: the same renderer as the CLI (headless Chromium); `unsupported` when there is none. */
+  'experiments.comparePng': { params: z.object({ a: Id, b: Id }).strict(), result: z.object({ png: z.string() }) },
+  /** The same report as HTML (`numa-lab compare A B --format html`): spec header, charts with the stored time series, table. */
+  'experiments.compareReport': { params: z.object({ a: Id, b: Id }).strict(), result: z.object({ html: z.string() }) },
   /** Boots A, runs the request, powers it off; the same for B; then both side by side. Progress: experiments.abProgress. */
   'experiments.ab': { params: AbRequestSchema, result: AbComparisonSchema },
 } as const;

@@ -3,7 +3,11 @@ import { z } from 'zod';
 /** The `hosts.connect / hosts.disconnect / hosts.status` methods and the `hosts.state` event. */
 const Target = z.string().min(1).max(1100);
 
-export const HostStateSchema = z.enum(['connecting', 'ready', 'needs-input', 'lost']);
+/**
+ * `closed`: the lab ended its session (hosts.disconnect, a virtual box powered off, the lab
+ * quitting). Only ever the last hosts.state event of a session; hosts.status no longer lists it.
+ */
+export const HostStateSchema = z.enum(['connecting', 'ready', 'needs-input', 'lost', 'closed']);
 export type HostStateName = z.infer<typeof HostStateSchema>;
 
 export const PrivilegeSchema = z.enum(['root', 'sudo', 'sudo-password', 'none']);

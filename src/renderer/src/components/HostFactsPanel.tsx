@@ -16,10 +16,17 @@ export function HostFactsPanel({ facts }: { facts: HostFacts }) {
           {facts.thp.enabled ?? 'absent'}
           {facts.thp.enabledAllowed.length > 0 && <span className="muted"> of {facts.thp.enabledAllowed.join(' · ')}</span>}
         </dd>
+        <dt>THP defrag</dt>
+        <dd data-testid="fact-thp-defrag">{facts.thp.defrag ?? 'absent'}</dd>
         <dt>numa_balancing</dt>
         <dd data-testid="fact-numa-balancing">{facts.numaBalancing ?? 'absent'}</dd>
         <dt>Privilege</dt>
         <dd>{facts.uid === 0 ? 'root' : `uid ${facts.uid}`}</dd>
+        <dt>Read at</dt>
+        {/* Re-read after every knob change on this host: the time shows how fresh the values are. */}
+        <dd className="muted" data-testid="fact-probed-at">
+          {new Date(facts.probedAt).toLocaleTimeString()}
+        </dd>
       </dl>
       <table className="nodes" data-testid="fact-nodes">
         <thead>
@@ -42,7 +49,7 @@ export function HostFactsPanel({ facts }: { facts: HostFacts }) {
         </tbody>
       </table>
       {!facts.numaConfigured && <p className="muted">This kernel has no NUMA support: one synthetic node is shown.</p>}
-      {facts.nodes.length < 2 && <p className="muted">One NUMA node: migration between nodes needs a virtual NUMA box (numa-lab testbox up).</p>}
+      {facts.nodes.length < 2 && <p className="muted">One NUMA node: migration between nodes needs a virtual NUMA box (boot one in the NUMA box view).</p>}
     </div>
   );
 }

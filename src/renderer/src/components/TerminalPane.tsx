@@ -23,7 +23,7 @@ export function TerminalPane({ lab, target }: { lab: LabApi; target: string }) {
       if (p.terminalId === id) term.write(p.data);
     });
     const offExit = lab.on('terminal.exit', (p) => {
-      if (p.terminalId === id) setStatus(`closed: ${p.reason}`);
+      if (p.terminalId === id) setStatus(`the terminal on ${target} ended: ${p.reason}`);
     });
     lab.invoke('terminal.open', { target, cols: term.cols, rows: term.rows }).then(
       (r) => {
@@ -32,7 +32,9 @@ export function TerminalPane({ lab, target }: { lab: LabApi; target: string }) {
         setStatus('');
         term.focus();
       },
-      (e: Error) => setStatus(`could not open: ${e.message}`),
+      (e: Error) => {
+        if (!disposed) setStatus(`could not open a terminal on ${target}: ${e.message}`);
+      },
     );
     const onInput = term.onData((data) => {
       if (id) void lab.invoke('terminal.input', { terminalId: id, data });
@@ -55,7 +57,11 @@ export function TerminalPane({ lab, target }: { lab: LabApi; target: string }) {
 
   return (
     <div className="terminal-wrap">
-      {status && <div className="muted terminal-status">{status}</div>}
+      {status && (
+        <div className="muted terminal-status" data-testid="terminal-status">
+          {status}
+        </div>
+      )}
       <div className="terminal-box" ref={box} data-testid="terminal" />
     </div>
   );

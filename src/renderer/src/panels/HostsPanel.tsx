@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { HostStatusShape } from '../../../shared/hosts/api';
+import { canonicalTargetOr } from '../../../shared/hosts/offline';
 import { TerminalPane } from '../components/TerminalPane';
 import type { PanelProps } from './registry';
 
@@ -14,15 +15,24 @@ const PRIVILEGE_TEXT: Record<string, string> = {
  * Every host the lab is connected to: state (connecting / ready / needs input / lost, with the
  * reason and the last lines it printed), privilege, reconnect and a terminal tab per host.
  * Prompts (ssh password, host key, sudo) are answered in that host's terminal tab.
+ * The app's current host is selected (and connected) when the view opens and whenever it changes,
+ * so its terminal is there without a click.
  */
 export function HostsPanel({ lab, target }: PanelProps) {
   const [hosts, setHosts] = useState<Record<string, HostStatusShape>>({});
   const [tab, setTab] = useState<string | undefined>();
   const [adding, setAdding] = useState('');
   const [error, setError] = useState<string | undefined>();
+  const current = canonicalTargetOr(target);
 
   useEffect(() => {
-    const put = (s: HostStatusShape) => setHosts((h) => ({ ...h, [s.target]: s }));
+    const put = (s: HostStatusShape) =>
+      setHosts((h) => {
+        if (s.state !== 'closed') return { ...h, [s.target]: s };
+        // The lab ended that session (disconnected, box powered off): it is no longer a host here.
+        const { [s.target]: _gone, ...rest } = h;
+        return rest;
+      });
     const off = lab.on('hosts.state', put);
     lab.invoke('hosts.status', {}).then((all) => all.forEach(put), () => undefined);
     return off;
@@ -36,6 +46,16 @@ export function HostsPanel({ lab, target }: PanelProps) {
       (e: Error) => setError(e.message),
     );
   };
+  // The current host's tab, connected if the lab has no session to it yet (connect is a no-op on a ready one).
+  useEffect(() => {
+    setTab(current);
+    setError(undefined);
+    lab.invoke('hosts.connect', { target: current }).then(
+      (s) => setHosts((h) => ({ ...h, [s.target]: s })),
+      (e: Error) => setError(e.message),
+    );
+  }, [lab, current]);
+
   const disconnect = (t: string) =>
     lab.invoke('hosts.disconnect', { target: t }).then(() => {
       setHosts((h) => {
@@ -62,7 +82,11 @@ export function HostsPanel({ lab, target }: PanelProps) {
             Connect
           </button>
         </form>
-        {error && <p className="error" role="alert">{error}</p>}
+        {error && (
+          <p className="error" role="alert" data-testid="hosts-error">
+            {error}
+          </p>
+        )}
         {list.length === 0 && <p className="muted">No host connected yet. Targets: local, ssh://[user@]host[:port], an ssh alias, serial:/path, testbox:name.</p>}
         <ul className="hosts-list">
           {list.map((h) => (

@@ -1,18 +1,33 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { KNOB_GROUPS, type HostKnobs, type KnobState } from '../../../shared/knobs';
-import type { KnobWriteResult } from '../../../shared/knobs/api';
+import type { KnobOrigin } from '../../../shared/knobs/api';
 import type { PanelProps } from './registry';
+import { ApplyResults, type LastApply } from './knobs/ApplyResults';
+import { KnobRow } from './knobs/KnobRow';
+import { StagedBar } from './knobs/StagedBar';
+import { allowedText, applyRequest, diffRows, rebase, stage, unstage, type Staged } from './knobs/staging';
 
-/** A host's THP and NUMA-balancing knobs: current vs original, allowed values, a control each, restore. */
+/**
+ * A host's THP and NUMA-balancing knobs: current vs original, the file each lives in, allowed
+ * values, and controls that only stage a change. The staged diff is written by Apply in one
+ * knobs.set call; a knob changed underneath meanwhile is shown as a conflict, never overwritten.
+ */
 export function KnobsPanel({ lab, target }: PanelProps) {
   const [knobs, setKnobs] = useState<HostKnobs | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const [staged, setStaged] = useState<Staged>({});
+  /** Who last changed each knob, from knobs.changed events (a conflict says it). */
+  const [changedBy, setChangedBy] = useState<Record<string, KnobOrigin>>({});
+  const [last, setLast] = useState<LastApply | undefined>();
+  const targetRef = useRef(target);
+  targetRef.current = target;
 
   const reload = useCallback(() => {
     lab.invoke('knobs.list', { target }).then(
       (k) => {
+        if (targetRef.current !== target) return;
         setKnobs(k);
         setError(undefined);
       },
@@ -22,21 +37,64 @@ export function KnobsPanel({ lab, target }: PanelProps) {
 
   useEffect(() => {
     setKnobs(undefined);
+    setStaged({});
+    setChangedBy({});
+    setLast(undefined);
+    setNotice(undefined);
     reload();
     return lab.on('knobs.changed', (p) => {
-      if (p.target === target) reload();
+      if (p.target !== target) return;
+      setChangedBy((c) => ({ ...c, ...Object.fromEntries(p.ids.map((id) => [id, p.origin])) }));
+      reload();
     });
   }, [lab, target, reload]);
 
-  const act = async (what: () => Promise<{ results: KnobWriteResult[] }>) => {
+  const rows = useMemo(() => (knobs ? diffRows(knobs.knobs, staged, changedBy) : []), [knobs, staged, changedBy]);
+  const req = applyRequest(rows);
+  const conflicted = new Set(rows.filter((r) => r.conflict).map((r) => r.id));
+
+  const onStage = (k: KnobState, value: string) => {
+    setStaged((s) => stage(s, k, value));
+    setChangedBy(({ [k.id]: _, ...rest }) => rest);
+    setNotice(undefined);
+  };
+
+  const apply = async () => {
     setBusy(true);
     setError(undefined);
     setNotice(undefined);
     try {
-      const r = await what();
+      // Read again first: a knob changed without an event (an `echo` into /sys) is a conflict too.
+      const fresh = await lab.invoke('knobs.list', { target });
+      setKnobs(fresh);
+      const check = applyRequest(diffRows(fresh.knobs, staged, changedBy));
+      if (!check.ok) {
+        setError(`Nothing was written: ${check.why}`);
+        return;
+      }
+      const r = await lab.invoke('knobs.set', { target, values: check.values, origin: 'ui' });
+      const allowed = Object.fromEntries(fresh.knobs.map((k) => [k.id, allowedText(k)]));
+      setKnobs(r.knobs);
+      setLast({ at: new Date().toISOString(), results: r.results, allowed });
+      setStaged((s) => unstage(s, Object.keys(check.values)));
+      setChangedBy((c) => Object.fromEntries(Object.entries(c).filter(([id]) => !(id in check.values))));
+    } catch (e) {
+      // Refused as a whole before anything was written (a bad value, no root): the staged values stay.
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const restore = async () => {
+    setBusy(true);
+    setError(undefined);
+    setNotice(undefined);
+    try {
+      const r = await lab.invoke('knobs.restore', { target });
       const refused = r.results.filter((x) => !x.ok);
       if (refused.length) setError(refused.map((x) => `${x.id}: the kernel refused ${x.requested} (${x.errno ?? ''} ${x.error}); it is still ${x.after ?? '?'}`).join('\n'));
-      else if (r.results.length) setNotice(r.results.map((x) => `${x.id}: ${x.before} → ${x.after}`).join(' · '));
+      else if (r.results.length) setNotice(`restored: ${r.results.map((x) => `${x.id} ${x.before} → ${x.after}`).join(' · ')}`);
       reload();
     } catch (e) {
       setError((e as Error).message);
@@ -45,8 +103,7 @@ export function KnobsPanel({ lab, target }: PanelProps) {
     }
   };
 
-  const set = (id: string, value: string) => act(() => lab.invoke('knobs.set', { target, values: { [id]: value }, origin: 'ui' }));
-  const restore = () => act(() => lab.invoke('knobs.restore', { target }));
+  const byId = new Map(knobs?.knobs.map((k) => [k.id, k]));
   const changed = knobs?.knobs.filter((k) => k.original !== null && k.original !== k.current) ?? [];
 
   return (
@@ -59,15 +116,31 @@ export function KnobsPanel({ lab, target }: PanelProps) {
         <span className="muted" data-testid="knobs-changed-count">
           {changed.length} changed
         </span>
-        <button className="action" data-testid="knobs-restore" disabled={busy || !knobs?.knobs.some((k) => k.original !== null)} onClick={restore}>
+        <button className="action" data-testid="knobs-restore" disabled={busy || !knobs?.knobs.some((k) => k.original !== null)} onClick={() => void restore()} title="write back the value each knob had before the lab first changed it">
           Restore originals
         </button>
       </div>
+      <StagedBar
+        rows={rows}
+        busy={busy}
+        blocked={req.ok ? null : req.why}
+        onApply={() => void apply()}
+        onDiscard={() => {
+          setStaged({});
+          setError(undefined);
+        }}
+        onKeep={(id) => {
+          const k = byId.get(id);
+          if (k) setStaged((s) => rebase(s, k));
+        }}
+        onDrop={(id) => setStaged((s) => unstage(s, [id]))}
+      />
       {error && (
         <p className="error" role="alert" data-testid="knobs-error">
           {error}
         </p>
       )}
+      {last && <ApplyResults last={last} onClose={() => setLast(undefined)} />}
       {notice && <p className="muted" data-testid="knobs-notice">{notice}</p>}
       {!knobs && !error && <p className="muted">reading knobs of {target}…</p>}
       {knobs && (
@@ -81,7 +154,7 @@ export function KnobsPanel({ lab, target }: PanelProps) {
                 <table className="knob-table">
                   <tbody>
                     {ks.map((k) => (
-                      <KnobRow key={k.id} k={k} busy={busy} onSet={set} />
+                      <KnobRow key={k.id} k={k} staged={staged[k.id]} conflict={conflicted.has(k.id)} disabled={busy} onStage={onStage} />
                     ))}
                   </tbody>
                 </table>
@@ -91,52 +164,5 @@ export function KnobsPanel({ lab, target }: PanelProps) {
         </div>
       )}
     </section>
-  );
-}
-
-function KnobRow({ k, busy, onSet }: { k: KnobState; busy: boolean; onSet: (id: string, v: string) => void }) {
-  const [draft, setDraft] = useState(k.current ?? '');
-  useEffect(() => setDraft(k.current ?? ''), [k.current]);
-  const changed = k.original !== null && k.original !== k.current;
-  const allowedText = k.allowed ? k.allowed.join(' ') : k.range ? `${k.range.min}..${k.range.max}${k.range.note ? ` (${k.range.note})` : ''}` : '';
-  return (
-    <tr data-testid={`knob-${k.id}`} className={changed ? 'changed' : k.present ? '' : 'absent'} title={`${k.meaning}\n${k.path}`}>
-      <td className="knob-id">{k.id}</td>
-      <td className="knob-current" data-testid={`knob-current-${k.id}`}>
-        {!k.present ? <span className="muted">absent</span> : k.current === null ? <span className="error">{k.readError}</span> : k.current}
-        {k.unit && k.current !== null ? <span className="muted"> {k.unit}</span> : null}
-      </td>
-      <td className="knob-original" data-testid={`knob-original-${k.id}`}>
-        {changed ? <span>was {k.original}</span> : null}
-      </td>
-      <td className="knob-control">
-        {k.present && k.current !== null ? (
-          k.allowed ? (
-            <select data-testid={`knob-input-${k.id}`} value={draft} disabled={busy} onChange={(e) => onSet(k.id, e.target.value)}>
-              {k.allowed.map((a) => (
-                <option key={a} value={a}>
-                  {a}
-                </option>
-              ))}
-            </select>
-          ) : (
-            <form
-              onSubmit={(e) => {
-                e.preventDefault();
-                onSet(k.id, draft.trim());
-              }}
-            >
-              <input data-testid={`knob-input-${k.id}`} className="knob-number" value={draft} disabled={busy} onChange={(e) => setDraft(e.target.value)} inputMode="numeric" />
-              <button className="action" data-testid={`knob-apply-${k.id}`} disabled={busy || draft === k.current}>
-                Set
-              </button>
-            </form>
-          )
-        ) : (
-          <span className="muted knob-why">{k.present ? 'cannot be read, so not writable' : k.absentReason}</span>
-        )}
-      </td>
-      <td className="muted knob-allowed">{k.present && k.current !== null ? allowedText : ''}</td>
-    </tr>
   );
 }

@@ -4,9 +4,13 @@ import { SimForm, defaultParams, type SimFormState } from './sim/SimForm';
 import { DeltaComparison, SimEvents, type SimResultView } from './sim/SimResults';
 import { SimSeries } from './sim/SimSeries';
 import { BugBanner } from '../components/BugBanner';
-import { choiceProblem, choiceSpec, presetChoice } from '../components/VariantEditor';
+import { choiceProblem, presetChoice } from '../components/VariantEditor';
 import { overrideWords, type VariantDefinition } from '../../../shared/sim/behaviours';
 import { distanceMatrixProblem, parseDistanceRows } from '../../../shared/sim/distance';
+import { simCommandLines, simFormSpec } from './sim/simCommandLine';
+import { CopyAsCli } from './sim/CopyAsCli';
+import { predictionCsv, predictionJson, predictionSeriesCsv } from './sim/simExport';
+import { downloadText } from '../components/download';
 
 const INITIAL: SimFormState = {
   nodes: 2,
@@ -38,6 +42,8 @@ export function SimulatorPanel({ lab }: PanelProps) {
   const [saved, setSaved] = useState<VariantDefinition[]>([]);
   const [state, setState] = useState(INITIAL);
   const [results, setResults] = useState<SimResultView[]>([]);
+  // The form the shown results were predicted from (the exports name it, not later edits).
+  const [ranWith, setRanWith] = useState<SimFormState>(INITIAL);
   const [error, setError] = useState<string | undefined>();
   const [progress, setProgress] = useState<string | undefined>();
   const running = useRef<string[]>([]);
@@ -58,16 +64,6 @@ export function SimulatorPanel({ lab }: PanelProps) {
     const typed = parseDistanceRows(state.distance);
     const wrong = typed && distanceMatrixProblem(typed, Array.from({ length: state.nodes }, (_, id) => id), 'distances');
     if (wrong) return setError(wrong);
-    // Checked above: whole numbers only.
-    const distance = typed as number[][] | null;
-    const topology = {
-      nodes: Array.from({ length: state.nodes }, (_, id) => ({
-        id,
-        cpus: Array.from({ length: state.cpusPerNode }, (_, c) => id * state.cpusPerNode + c),
-        memMiB: state.memPerNodeMiB,
-      })),
-      ...(distance ? { distance } : {}),
-    };
     const ids = kernels.map((_, i) => `sim-${Date.now().toString(36)}-${i}`);
     running.current = ids;
     setProgress('starting…');
@@ -76,12 +72,14 @@ export function SimulatorPanel({ lab }: PanelProps) {
         kernels.map((kernel, i) =>
           lab.invoke('sim.run', {
             requestId: ids[i],
-            spec: { ...choiceSpec(kernel), workload: state.workload, params: state.params, knobs: { 'thp.enabled': state.thpEnabled, 'numa.balancing': state.numaBalancing }, topology },
+            // The same spec as the "Copy as CLI" line (simFormSpec beside simCommandWords); the distances were checked above.
+            spec: simFormSpec(state, kernel),
             sampleTimes: sampleTimesFor(state),
           }),
         ),
       );
       setResults(rs);
+      setRanWith(state);
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -89,6 +87,10 @@ export function SimulatorPanel({ lab }: PanelProps) {
       running.current = [];
     }
   };
+
+  const cliLines = simCommandLines(state);
+  const seriesCsv = predictionSeriesCsv(results);
+  const fileBase = `numa-lab-prediction-${ranWith.workload}`;
 
   const cancel = () => running.current.forEach((requestId) => void lab.invoke('sim.cancel', { requestId }));
 
@@ -117,6 +119,7 @@ export function SimulatorPanel({ lab }: PanelProps) {
               </button>
             </>
           )}
+          <CopyAsCli lines={cliLines} testId="sim-copy-cli" />
         </div>
         {error && (
           <p className="error" role="alert">
@@ -129,6 +132,19 @@ export function SimulatorPanel({ lab }: PanelProps) {
       {results.length > 0 && (
         <section className="panel">
           <h2>Prediction</h2>
+          <div className="actions">
+            <button className="action" data-testid="sim-export-csv" title="the predicted counters per phase and in total, one row per model, phase and counter" onClick={() => downloadText(`${fileBase}.csv`, 'text/csv', predictionCsv(results))}>
+              Export CSV
+            </button>
+            {seriesCsv && (
+              <button className="action" data-testid="sim-export-series-csv" title="the predicted time series, one column per model and counter" onClick={() => downloadText(`${fileBase}-series.csv`, 'text/csv', seriesCsv)}>
+                Export series CSV
+              </button>
+            )}
+            <button className="action" data-testid="sim-export-json" title="the whole prediction (every model's result) with the form and its command lines" onClick={() => downloadText(`${fileBase}.json`, 'application/json', predictionJson(results, ranWith, simCommandLines(ranWith)))}>
+              Export JSON
+            </button>
+          </div>
           <ul className="model-list" data-testid="sim-models">
             {results.map((r, i) => (
               <li key={i}>

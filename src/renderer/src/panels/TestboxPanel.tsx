@@ -4,16 +4,27 @@ import type { LabResult } from '../../../shared/api/labApi';
 import type { PanelProps } from './registry';
 import { KernelBuildForm } from './testbox/KernelBuildForm';
 import { KernelPicker } from '../components/KernelPicker';
+import type { AcceleratorChoice, TestboxSummary } from '../../../shared/testbox/api';
+import { AcceleratorNote } from './testbox/AcceleratorNote';
+import { BoxTable } from './testbox/BoxTable';
+import { PowerOffDialog } from './testbox/PowerOffDialog';
 
-type Box = LabResult<'testbox.list'>[number];
 type Built = LabResult<'kernel.builds'>[number];
 
 /**
  * The virtual NUMA box dialog: boot Debian's 6.1 or 6.12 kernel with N NUMA nodes in QEMU and
  * use it as a host (testbox:<name>) — the way to study migration without a multi-socket machine.
  */
-export function TestboxPanel({ lab, selectTarget }: PanelProps) {
-  const [boxes, setBoxes] = useState<Box[]>([]);
+export function TestboxPanel({ lab, selectTarget, active }: PanelProps) {
+  const [boxes, setBoxes] = useState<TestboxSummary[]>([]);
+  /** When the list was read (this page's clock): uptimes count on from there. */
+  const [listedAt, setListedAt] = useState(0);
+  const [now, setNow] = useState(() => Date.now());
+  const [accel, setAccel] = useState<AcceleratorChoice | undefined>();
+  const [accelError, setAccelError] = useState<string | undefined>();
+  const [confirming, setConfirming] = useState<TestboxSummary | undefined>();
+  const [downing, setDowning] = useState<string | undefined>();
+  const [downError, setDownError] = useState<string | undefined>();
   const [kernel, setKernel] = useState('6.12');
   const [nodes, setNodes] = useState(2);
   const [memMiB, setMemMiB] = useState(1024);
@@ -25,15 +36,64 @@ export function TestboxPanel({ lab, selectTarget }: PanelProps) {
   const [variants, setVariants] = useState<string[]>([]);
   const [saved, setSaved] = useState<VariantDefinition[]>([]);
 
-  const refresh = useCallback(() => lab.invoke('testbox.list', {}).then(setBoxes, (e: Error) => setError(e.message)), [lab]);
+  const refresh = useCallback(
+    () =>
+      lab.invoke('testbox.list', {}).then(
+        (bs) => {
+          setBoxes(bs);
+          setListedAt(Date.now());
+        },
+        (e: Error) => setError(e.message),
+      ),
+    [lab],
+  );
   const refreshBuilds = useCallback(() => lab.invoke('kernel.builds', {}).then(setBuilds, () => {}), [lab]);
   useEffect(() => {
-    void refresh();
     void refreshBuilds();
     lab.invoke('sim.variants', {}).then((vs) => setVariants(vs.map((v) => v.name)), () => {});
     lab.invoke('sim.savedVariants', {}).then(setSaved, () => {});
-    return lab.on('testbox.log', (p) => setLog((l) => [...l.slice(-30), p.line]));
+    lab.invoke('testbox.accelerator', {}).then(setAccel, (e: Error) => setAccelError(e.message));
+    const offLog = lab.on('testbox.log', (p) => setLog((l) => [...l.slice(-30), p.line]));
+    // Boxes booted or powered off by this lab elsewhere (an A/B run, another window) show at once.
+    const offChanged = lab.on('testbox.changed', () => void refresh());
+    return () => {
+      offLog();
+      offChanged();
+    };
   }, [lab, refresh, refreshBuilds]);
+
+  // While shown: uptimes tick every second, and the list is read again every 10 s, so a box
+  // powered off (or an owner that exited) elsewhere shows without a reload.
+  const anyRunning = boxes.some((b) => b.running);
+  useEffect(() => {
+    if (active === false) return;
+    void refresh();
+    const poll = setInterval(() => void refresh(), 10_000);
+    return () => clearInterval(poll);
+  }, [active, refresh]);
+  useEffect(() => {
+    if (active === false || !anyRunning) return;
+    const tick = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(tick);
+  }, [active, anyRunning]);
+
+  const uptimeOf = (b: TestboxSummary) => (b.running && b.uptimeMs != null ? b.uptimeMs + Math.max(0, now - listedAt) : null);
+  const mine = boxes.filter((b) => b.owner === 'this-lab');
+  const elsewhere = boxes.filter((b) => b.owner !== 'this-lab');
+
+  const powerOff = async (b: TestboxSummary) => {
+    setConfirming(undefined);
+    setDowning(b.name);
+    setDownError(undefined);
+    try {
+      await lab.invoke('testbox.down', { name: b.name });
+    } catch (e) {
+      setDownError(`${b.target}: ${(e as Error).message}`);
+    } finally {
+      setDowning(undefined);
+      await refresh();
+    }
+  };
 
   const up = async (which = kernel) => {
     setBusy(true);
@@ -81,6 +141,7 @@ export function TestboxPanel({ lab, selectTarget }: PanelProps) {
           </button>
           <span className="muted">Debian's kernels come from its packages (cached after the first time); build your own below, or from the CLI: numa-lab kernel build, numa-lab testbox up --kernel /path/bzImage</span>
         </div>
+        <AcceleratorNote choice={accel} error={accelError} />
         {log.length > 0 && <pre className="log">{log.join('\n')}</pre>}
         {error && (
           <p className="error" role="alert">
@@ -99,53 +160,39 @@ export function TestboxPanel({ lab, selectTarget }: PanelProps) {
           void up(`build:${k.key}`);
         }}
       />
-      <section className="panel">
-        <h2>Boxes</h2>
-        <table className="deltas" data-testid="tb-list">
-          <thead>
-            <tr>
-              <th>target</th>
-              <th>state</th>
-              <th>kernel</th>
-              <th>model</th>
-              <th>topology</th>
-              <th>accelerator</th>
-              <th>boot</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {boxes.map((b) => (
-              <tr key={b.name}>
-                <td>{b.target}</td>
-                <td>{b.running ? 'running' : 'stopped'}</td>
-                <td>{b.release}</td>
-                <td title={b.variantCoverage ?? 'verified on this release'}>
-                  {b.variant ?? '—'}
-                  {b.variantCoverage ? ' *' : ''}
-                </td>
-                <td>
-                  {b.nodes} × ({b.cpusPerNode} CPU, {b.memPerNodeMiB} MiB)
-                </td>
-                <td>{b.accelerator}</td>
-                <td>{(b.bootMs / 1000).toFixed(1)} s</td>
-                <td>
-                  {b.running && (
-                    <>
-                      <button className="action" onClick={() => selectTarget?.(b.target)}>
-                        Use
-                      </button>{' '}
-                      <button className="action" onClick={() => lab.invoke('testbox.down', { name: b.name }).then(refresh, (e: Error) => setError(e.message))}>
-                        Power off
-                      </button>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <section className="panel" data-testid="tb-boxes">
+        <h2>Boxes started by this lab</h2>
+        {mine.length ? (
+          <BoxTable boxes={mine} testId="tb-list" uptimeOf={uptimeOf} downing={downing} onUse={(b) => selectTarget?.(b.target)} onPowerOff={setConfirming} tcgNote={accel?.tcgNote} />
+        ) : (
+          <p className="muted" data-testid="tb-list-empty">
+            none yet: boot one above
+          </p>
+        )}
+        {elsewhere.length > 0 && (
+          <>
+            <h2 className="boxes-elsewhere-title">Started elsewhere</h2>
+            <p className="muted small">
+              Booted by another process: a <code>numa-lab testbox up</code> or <code>numa-lab ab</code> in a terminal, or another lab. This lab can use them and power them off too.
+            </p>
+            <BoxTable boxes={elsewhere} testId="tb-list-elsewhere" uptimeOf={uptimeOf} downing={downing} onUse={(b) => selectTarget?.(b.target)} onPowerOff={setConfirming} tcgNote={accel?.tcgNote} />
+          </>
+        )}
+        {downError && (
+          <p className="error" role="alert" data-testid="tb-down-error">
+            {downError}
+          </p>
+        )}
       </section>
+      {confirming && (
+        <PowerOffDialog
+          lab={lab}
+          box={confirming}
+          uptimeMs={uptimeOf(confirming)}
+          onCancel={() => setConfirming(undefined)}
+          onConfirm={() => void powerOff(confirming)}
+        />
+      )}
     </div>
   );
 }

@@ -21,6 +21,12 @@ export interface PanelProps {
   facts: HostFacts | undefined;
   /** Makes another host the current one (e.g. a virtual NUMA box just booted). */
   selectTarget?: (target: string) => void;
+  /**
+   * Whether this view is the one shown. Views stay mounted once visited (hidden while another is
+   * shown, so their forms and results survive a switch): one that must refresh when shown again
+   * watches this.
+   */
+  active?: boolean;
 }
 
 export interface PanelDef {

@@ -5,6 +5,7 @@ import { downloadText } from '../../components/download';
 import { KernelPicker } from '../../components/KernelPicker';
 import { parseKnobText, type ExperimentFormState } from './ExperimentForm';
 import { verdictTone } from './Headline';
+import { formatNumber, formatSigned } from '../../../../shared/format';
 
 type Ab = LabResult<'experiments.ab'>;
 type Built = LabResult<'kernel.builds'>[number];
@@ -49,7 +50,7 @@ export function AbView({ lab, form }: { lab: LabApi; form: ExperimentFormState }
     }
   };
 
-  const cell = (s: { n: number; mean: number }) => (s.n ? String(+s.mean.toFixed(1)) : '—');
+  const cell = (s: { n: number; mean: number }) => (s.n ? formatNumber(s.mean) : '—');
   return (
     <div className="compare" data-testid="ab">
       <h3>A/B: this experiment on two kernels</h3>
@@ -120,7 +121,7 @@ export function AbView({ lab, form }: { lab: LabApi; form: ExperimentFormState }
                   <td className="num muted">{r.predictedA ?? '—'}</td>
                   <td className="num">{cell(r.b)}</td>
                   <td className="num muted">{r.predictedB ?? '—'}</td>
-                  <td className="num">{r.a.n && r.b.n ? +r.difference.toFixed(1) : '—'}</td>
+                  <td className="num">{r.a.n && r.b.n ? formatSigned(r.difference) : '—'}</td>
                   <td>{r.significance}</td>
                 </tr>
               ))}

@@ -1,9 +1,10 @@
 import type { MeasuredRun } from '../../../../shared/experiments/api';
 import { shownDeltas } from '../../../../shared/experiments/measuredDeltas';
+import { formatNumber } from '../../../../shared/format';
 
 /**
  * What was measured when nothing is predicted (a custom command): the deltas of every counter
- * that moved, per repetition, and the command's own output and exit status.
+ * that moved, per repetition (the command's own output and exit status: WorkloadOutput).
  */
 export function MeasuredTable({ measured }: { measured: readonly MeasuredRun[] }) {
   const counters = shownDeltas(measured.map((m) => m.deltas));
@@ -25,24 +26,13 @@ export function MeasuredTable({ measured }: { measured: readonly MeasuredRun[] }
               <td>{c}</td>
               {measured.map((m, i) => (
                 <td key={i} className="num">
-                  {(m.deltas[c] ?? 0).toLocaleString('en-US')}
+                  {formatNumber(m.deltas[c] ?? 0)}
                 </td>
               ))}
             </tr>
           ))}
         </tbody>
       </table>
-      {measured.map((m, i) =>
-        m.exitCode !== undefined ? (
-          <details key={i} data-testid={`exp-output-${i + 1}`}>
-            <summary>
-              repetition {i + 1}: exit status {m.exitCode ?? '—'}
-            </summary>
-            <pre className="log">{m.output || '(no output)'}</pre>
-            {m.stderr ? <pre className="log stderr">{m.stderr}</pre> : null}
-          </details>
-        ) : null,
-      )}
     </div>
   );
 }

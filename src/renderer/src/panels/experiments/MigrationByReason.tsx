@@ -2,6 +2,7 @@ import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, Respon
 import { reasonColor } from '../../../../shared/trace/callTicks';
 import { successByReasonOver, type MigrateCall } from '../../../../shared/trace/migrateCalls';
 import type { PhaseMarker } from '../../../../shared/experiments/phaseMarkers';
+import { formatNumber } from '../../../../shared/format';
 
 const POINTS = 240;
 
@@ -58,8 +59,8 @@ export function MigrationByReason({ title, calls, counter, end, markers, testId 
         {reasons.length === 0
           ? 'no page migrated by any migrate_pages() call'
           : counted !== null
-            ? `the calls traced moved ${traced.toLocaleString('en-US')} pages; pgmigrate_success counted ${counted.toLocaleString('en-US')}${counted === traced ? ' — every page accounted for by its reason' : ''}`
-            : `the model's calls moved ${traced.toLocaleString('en-US')} pages`}
+            ? `the calls traced moved ${formatNumber(traced)} pages; pgmigrate_success counted ${formatNumber(counted)}${counted === traced ? ' — every page accounted for by its reason' : ''}`
+            : `the model's calls moved ${formatNumber(traced)} pages`}
       </p>
     </div>
   );

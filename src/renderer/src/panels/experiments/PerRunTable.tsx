@@ -1,6 +1,7 @@
 import type { ExperimentOutcome } from '../../../../shared/experiments/api';
 import { PER_RUN_COUNTERS, perRunRows } from '../../../../shared/experiments/perRun';
 import { ModelInputs } from './ModelInputs';
+import { formatNumber } from '../../../../shared/format';
 
 /**
  * NUMA-balancing runs: per repetition, measured beside its replay (the model given that
@@ -31,7 +32,7 @@ export function PerRunTable({ outcome }: { outcome: ExperimentOutcome }) {
                   <td>{r.repetition}</td>
                   {r.cells.map((c) => (
                     <td key={c.counter} className={`num ${c.measured === c.predicted ? 'v-exact' : ''}`}>
-                      {c.measured.toLocaleString('en-US')} / {c.predicted.toLocaleString('en-US')}
+                      {formatNumber(c.measured)} / {formatNumber(c.predicted)}
                     </td>
                   ))}
                   <td>{Object.entries(r.knobs).map(([k, v]) => `${k.replace(/^sim\./, '')}=${v}`).join(' ')}</td>

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { alignCalls, CALL_FIELDS, totalsByReason, type MigrateCall } from '../../../../shared/trace/migrateCalls';
+import { formatNumber } from '../../../../shared/format';
 
 /** Rows shown before "show all": a NUMA-balancing phase can make thousands of calls. */
 const FIRST_ROWS = 50;
-const fmt = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US') : v === undefined ? '(absent)' : String(v));
+const fmt = (v: unknown) => (typeof v === 'number' ? formatNumber(v) : v === undefined ? '(absent)' : String(v));
 
 /**
  * One phase of one repetition: the kernel's migrate_pages() calls beside the model's, the n-th
@@ -87,7 +88,7 @@ export function TraceCalls({ phase, measured, predicted, measuredStart, predicte
           </div>
           {aligned.length > FIRST_ROWS && (
             <button className="action small-button" data-testid={`${testId}-all`} onClick={() => setAll((x) => !x)}>
-              {all ? `show the first ${FIRST_ROWS}` : `show all ${aligned.length.toLocaleString('en-US')} calls`}
+              {all ? `show the first ${FIRST_ROWS}` : `show all ${formatNumber(aligned.length)} calls`}
             </button>
           )}
         </details>

@@ -5,6 +5,7 @@ import { phaseMarkers } from '../../../../shared/experiments/phaseMarkers';
 import { markerPhaseStarts, onRunClock, phaseStarts, type MigrateCall } from '../../../../shared/trace/migrateCalls';
 import { MigrationByReason } from './MigrationByReason';
 import { TraceCalls } from './TraceCalls';
+import { formatNumber } from '../../../../shared/format';
 
 interface RunSide {
   runId: number;
@@ -120,7 +121,7 @@ function CaptureLine({ outcome, repetition, replayed }: { outcome: ExperimentOut
   const lost = t.overrun + t.dropped;
   return (
     <p className={`small ${lost ? 'tone-warn' : 'muted'}`} data-testid="exp-trace-capture">
-      {t.events.join(', ')}: {t.calls.toLocaleString('en-US')} call{t.calls === 1 ? '' : 's'} traced (every task), {t.kept.toLocaleString('en-US')} compared · ring buffer overrun {t.overrun}, dropped {t.dropped}
+      {t.events.join(', ')}: {formatNumber(t.calls)} call{t.calls === 1 ? '' : 's'} traced (every task), {formatNumber(t.kept)} compared · ring buffer overrun {t.overrun}, dropped {t.dropped}
       {t.malformed ? ` · ${t.malformed} malformed lines` : ''}
       {t.reason ? ` · ${t.reason}` : ''}
       {!replayed ? ' · no replay for this repetition: the calls are measured only' : ''}

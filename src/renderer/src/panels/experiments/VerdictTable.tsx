@@ -1,6 +1,7 @@
 import type { CounterVerdict } from '../../../../shared/experiments/api';
 import { shownVerdicts } from '../../../../shared/experiments/verdict';
 import { SCAN_BOUNDARY_CPU_MS } from '../../../../shared/experiments/scanBoundary';
+import { formatNumber } from '../../../../shared/format';
 
 const BOUNDARY_TITLE = `a NUMA-balancing scan is predicted within ${SCAN_BOUNDARY_CPU_MS} ms of CPU time of the window's end: the kernel may see it late, so the model gives both answers`;
 
@@ -28,19 +29,19 @@ export function VerdictTable({ title, verdicts, testId }: { title: string; verdi
           {shown.map((v) => (
             <tr key={v.counter} data-testid={testId ? `${testId}-${v.counter}` : undefined} className={v.key ? 'key' : undefined}>
               <td>{v.counter}</td>
-              <td className="num">{v.measured.toLocaleString('en-US')}</td>
+              <td className="num">{formatNumber(v.measured)}</td>
               <td className="num" title={v.boundary ? BOUNDARY_TITLE : undefined}>
-                {v.predicted.toLocaleString('en-US')}
+                {formatNumber(v.predicted)}
                 {v.boundary ? (
                   <span className="boundary" data-testid={testId ? `${testId}-${v.counter}-boundary` : undefined}>
-                    scan boundary: <span className="range">{`${v.boundary.lo.toLocaleString('en-US')}–${v.boundary.hi.toLocaleString('en-US')}`}</span>
+                    scan boundary: <span className="range">{`${formatNumber(v.boundary.lo)}–${formatNumber(v.boundary.hi)}`}</span>
                   </span>
                 ) : null}
               </td>
-              <td className="num">{v.difference.toLocaleString('en-US')}</td>
+              <td className="num">{formatNumber(v.difference)}</td>
               <td className={`verdict v-${v.verdict.replace(/\s+/g, '-')}`} title={v.reason}>
                 {v.verdict}
-                {v.verdict === 'within tolerance' ? ` (±${Number.isInteger(v.allowed) ? v.allowed : v.allowed.toFixed(1)})` : ''}
+                {v.verdict === 'within tolerance' ? ` (±${formatNumber(v.allowed)})` : ''}
                 {v.reason && (v.verdict === 'diverged' || v.verdict === 'undecided') ? (
                   <span className="reason" data-testid={testId ? `${testId}-${v.counter}-reason` : undefined}>
                     {v.reason}

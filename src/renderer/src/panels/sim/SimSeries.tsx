@@ -1,5 +1,6 @@
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { SimResultView } from './SimResults';
+import { SavePng } from '../../components/SavePng';
 
 /** Counters worth watching over time for a NUMA-balancing prediction, each with its own unit (never summed). */
 const SERIES: Array<{ counter: string; unit: string }> = [
@@ -29,7 +30,14 @@ export function SimSeries({ results }: { results: SimResultView[] }) {
           return row;
         });
         return (
-          <div className="chart" key={counter}>
+          <SavePng
+            key={counter}
+            className="chart"
+            title={counter}
+            subtitle={`predicted, cumulative, ${unit}`}
+            legend={withSeries.map((r, j) => ({ label: r.variant.name, color: COLORS[j % COLORS.length]!, dashed: true }))}
+            testId={`sim-series-png-${counter}`}
+          >
             <div className="chart-title">
               {counter} <span className="muted">cumulative, {unit}</span>
             </div>
@@ -48,7 +56,7 @@ export function SimSeries({ results }: { results: SimResultView[] }) {
                 ))}
               </LineChart>
             </ResponsiveContainer>
-          </div>
+          </SavePng>
         );
       })}
     </div>
