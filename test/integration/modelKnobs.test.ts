@@ -18,12 +18,11 @@ describe('model knobs (sim.*) in an experiment', () => {
     expect(lab.knobs.stackDepth('local')).toBe(0);
   });
 
-  it('an unknown or out-of-range one is refused with what is allowed', async () => {
-    const unknown = await (await start({ 'sim.cpu_shar': '1' })).done;
-    expect(unknown.status).toBe('failed');
-    expect(unknown.error).toMatch(/unknown model knob "sim.cpu_shar"; allowed: .*sim.cpu_share/);
-    const range = await (await start({ 'sim.cpu_share': '2' })).done;
-    expect(range.status).toBe('failed');
-    expect(range.error).toMatch(/sim.cpu_share: given "2"; allowed: a number from 0.01 to 1/);
+  it('an unknown or out-of-range one is refused with what is allowed, and nothing is stored', async () => {
+    const before = lab.experiments.repo.list().length;
+    await expect(start({ 'sim.cpu_shar': '1' })).rejects.toThrow(/unknown model knob "sim.cpu_shar"; allowed: .*sim.cpu_share/);
+    await expect(start({ 'sim.cpu_share': '2' })).rejects.toThrow(/sim.cpu_share: given "2"; allowed: a number from 0.01 to 1/);
+    expect(lab.experiments.repo.list()).toHaveLength(before);
+    expect(lab.knobs.stackDepth('local')).toBe(0);
   });
 });

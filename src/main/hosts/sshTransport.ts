@@ -25,14 +25,24 @@ export interface SshTransportOptions {
 }
 
 /** Keeps the last bytes a stream printed, printable only, to explain why it ended. */
-function tailOf(buf: Buffer): string {
-  return buf
-    .toString('utf8')
+/**
+ * What the ssh client itself says when a stream ends ("Connection to h closed by remote host.",
+ * "client_loop: send disconnect: Broken pipe"): on a command channel everything else in the pty
+ * is the lab's own framing and command output, which would read as noise in a reason.
+ */
+const SSH_CLIENT_LINE = /^(ssh: |ssh_|Connection |client_loop|Received disconnect|Disconnected from|Timeout|kex_|Read from |Write failed|packet_write|Bad |Permission denied|Host key)/;
+
+export function tailOf(buf: Buffer, onlySshClient = false): string {
+  const text = buf.toString('utf8');
+  // Framing lines of the command channel carry \x1e: never part of a reason.
+  const lines = text.split('\n').filter((l) => !l.includes('\x1e'));
+  return lines
+    .join('\n')
     .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
     .replace(/[^\x20-\x7e\n]/g, '')
     .split('\n')
     .map((l) => l.trim())
-    .filter(Boolean)
+    .filter((l) => l && (!onlySshClient || SSH_CLIENT_LINE.test(l)))
     .slice(-3)
     .join(' / ');
 }
@@ -158,7 +168,7 @@ export class SshTransport implements Transport {
   }
 
   /** Adds what the ssh client printed last to the reason a stream ended. */
-  private withExitReason(s: ByteStream, what: string): ByteStream {
+  private withExitReason(s: ByteStream, what: string, onlySshClient = false): ByteStream {
     let last = Buffer.alloc(0);
     s.onData((c) => {
       last = Buffer.concat([last, c]).subarray(-1024);
@@ -167,7 +177,7 @@ export class SshTransport implements Transport {
       ...s,
       onClose: (l) =>
         s.onClose((reason) => {
-          const tail = tailOf(last);
+          const tail = tailOf(last, onlySshClient);
           l(`${what} to ${this.target} ended (${reason.replace(/^the shell /, 'ssh ')})${tail ? `: ${tail}` : ''}`);
         }),
     };
@@ -192,7 +202,7 @@ export class SshTransport implements Transport {
   /** /bin/sh on the host, whatever the login shell (it only runs `exec /bin/sh` for us). */
   async openChannelStream(): Promise<ByteStream> {
     await this.needMaster();
-    return this.withExitReason(this.spawnMux('dumb', 200, 50, 'exec /bin/sh'), 'the command channel');
+    return this.withExitReason(this.spawnMux('dumb', 200, 50, 'exec /bin/sh'), 'the command channel', true);
   }
 
   /**

@@ -43,6 +43,8 @@ interface ActiveRun {
   requested?: { status: EndStatus; reason: string | null };
   info: Record<string, string>;
   durationS?: number;
+  /** The frame that reached durationS arrived: frames the sampler sent before it heard the stop are not part of the run. */
+  durationReached?: boolean;
   timer: ReturnType<typeof setInterval>;
   wallTimer?: ReturnType<typeof setTimeout>;
   done: Promise<RunSummary>;
@@ -252,6 +254,9 @@ export class TelemetryService {
   }
 
   private onFrame(run: ActiveRun, f: Frame): void {
+    // A loaded host (or a slow reader here) can deliver frames past the duration in one chunk,
+    // before the stop reaches the sampler: the run is durationS of samples, no more.
+    if (run.durationReached) return;
     const first = run.writer.hostT0 === undefined;
     const t = run.writer.addFrame(f);
     run.lastFrame = { t: f.t, wall: Date.now() };
@@ -278,7 +283,10 @@ export class TelemetryService {
       }
     }
     run.live.points.push({ t: t / 1000, v });
-    if (run.durationS !== undefined && t / 1000 >= run.durationS) this.requestStop(run, 'completed', null);
+    if (run.durationS !== undefined && t / 1000 >= run.durationS) {
+      run.durationReached = true;
+      this.requestStop(run, 'completed', null);
+    }
   }
 
   private onKernelLog(run: ActiveRun, r: KernelLogRecord): void {
