@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { useViewParams } from '../route';
 import { downloadText } from '../components/download';
 import type { Series } from '../../../shared/telemetry/api';
 import { chartGroups, familyOfChoice, type ChartGroup } from '../../../shared/telemetry/charts';
@@ -34,6 +35,20 @@ interface ChartView {
 export function TelemetryPanel({ lab, target }: PanelProps) {
   const live = useRunsAndLive(lab, target);
   const { runs, active, selected, store } = live;
+  // The run shown is in the URL (`#/telemetry?run=N`): a link reopens it, back returns to the previous one.
+  const [params, setParams] = useViewParams('telemetry');
+  const linkedRun = /^[1-9]\d{0,15}$/.test(params.run ?? '') ? Number(params.run) : undefined;
+  useEffect(() => {
+    if (linkedRun !== undefined && linkedRun !== selected) live.setSelected(linkedRun);
+  }, [linkedRun]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (selected !== undefined && selected !== linkedRun) setParams({ run: String(selected) });
+  }, [selected]); // eslint-disable-line react-hooks/exhaustive-deps
+  const openRun = (id: number) => {
+    setParams({ run: String(id) }, { push: true });
+    live.setSelected(id);
+    setZoom(undefined);
+  };
   const [rate, setRate] = useState(10);
   const [trace, setTrace] = useState(false);
   const [mode, setMode] = useState<SeriesMode>('rate');
@@ -195,7 +210,7 @@ export function TelemetryPanel({ lab, target }: PanelProps) {
 
       <section className="panel">
         <h3>Runs</h3>
-        <RunsTable runs={runs} selected={selected} onSelect={(id) => (live.setSelected(id), setZoom(undefined))} onExport={exportAs} />
+        <RunsTable runs={runs} selected={selected} onSelect={openRun} onExport={exportAs} />
       </section>
     </div>
   );

@@ -42,7 +42,8 @@ export function useRunsAndLive(lab: LabApi, target: string) {
       const mine = a.find((x) => x.target === target);
       if (mine) {
         setActive(mine.runId);
-        setSelected(mine.runId);
+        // A run the view was opened on (a link) stays selected; otherwise the live one is shown.
+        setSelected((s) => s ?? mine.runId);
         // A run started elsewhere (the CLI, another window) shows its calls from here on if it traces.
         lab.invoke('runs.migrateCalls', { runId: mine.runId }).then((r) => {
           setLiveTraced(r.capture !== null || r.calls.length > 0);
