@@ -3,6 +3,7 @@ import type { GroupRow } from './compareRuns';
 import { specDiff } from './specDiff';
 import { formatChange, formatMeanSd, formatNumber, formatSigned } from '../format';
 import { A_COLOR, B_COLOR, keyRows, phaseBarsSvg, seriesSvg, type ComparedSeries } from './reportCharts';
+import { escapeHtml as esc } from '../escapeHtml';
 
 /**
  * A self-contained HTML report of a comparison (no scripts, no external files): each side's spec
@@ -34,7 +35,6 @@ export interface ReportExtras {
   seriesNote?: string;
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
 
 function bars(r: GroupRow): string {

@@ -1,4 +1,5 @@
 import type { GroupRow } from './compareRuns';
+import { escapeHtml as esc } from '../escapeHtml';
 
 /**
  * The charts of the compare report, as inline SVG strings (no scripts, no fonts to fetch): a
@@ -23,7 +24,6 @@ export interface ComparedSeries {
   b: SideSeries | null;
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** 1234567 → 1.23M: axis and bar labels stay short. */
 export function shortNumber(x: number): string {

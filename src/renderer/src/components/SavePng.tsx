@@ -1,5 +1,7 @@
 import { useRef, useState, type ReactNode } from 'react';
 import type { LabApi } from '../../../shared/api/labApi';
+import { downloadBytes } from './download';
+import { escapeHtml as esc } from '../../../shared/escapeHtml';
 
 /**
  * "Save PNG" on a chart: the chart's own SVG (what recharts drew) is put into a picture with the
@@ -22,17 +24,7 @@ const PAD = 12;
 const TITLE_H = 22;
 const LEGEND_ROW = 16;
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** Saves bytes as a file through the browser's download (Electron shows its save dialog). */
-export function downloadBytes(filename: string, mime: string, bytes: BlobPart): void {
-  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /** A base64 string (a LabApi result) as bytes. */
 export function base64Bytes(b64: string): Uint8Array<ArrayBuffer> {
