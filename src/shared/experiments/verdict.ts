@@ -43,14 +43,26 @@ export const EXACT_COUNTERS = [
  * process's pages were scanned. An allowance never covers a whole scan of the region: a scan
  * more or less is `undecided` (on a boundary) or `diverged`, never tolerated.
  */
+/**
+ * A folio put back on the LRU (after a split, a failed migration, a fresh fault) waits in its CPU's
+ * lru_add folio batch (FOLIO_BATCH_SIZE, include/linux/pagevec.h) until the batch fills or is
+ * drained; while it waits, folio_isolate_lru() fails, so its hinting fault counts without moving
+ * it. When the batch drains is not the workload's to decide, and the model does not time it: up
+ * to one batch of pages may fault without migrating (on the counted 6.12 build, 4 to 28 of the
+ * 256 subpages a split put back, in about one run in five).
+ */
+export const FOLIO_BATCH_SIZE = 31;
+const HINT_FAULTS_ABS = 8;
+
 export const TOLERANT_COUNTERS: Record<string, Tolerance> = {
-  numa_pages_migrated: { abs: 16, rel: 0.02 },
+  // The hinting faults' own allowance (each moves at most a page), plus one lru_add batch.
+  numa_pages_migrated: { abs: HINT_FAULTS_ABS + FOLIO_BATCH_SIZE, rel: 0.02 },
   numa_pte_updates: { abs: 64, rel: 0.05 },
   numa_huge_pte_updates: { abs: 0, rel: 0 },
   // The process's own one-page faults (its data, stack, move_pages arrays; process_image.ts), and
   // on ssh or local hosts those of the lab's own shells (not under MPOL_LOCAL there).
-  numa_hint_faults: { abs: 8, rel: 0.1 },
-  numa_hint_faults_local: { abs: 8, rel: 0.1 },
+  numa_hint_faults: { abs: HINT_FAULTS_ABS, rel: 0.1 },
+  numa_hint_faults_local: { abs: HINT_FAULTS_ABS, rel: 0.1 },
   pgpromote_success: { abs: 16, rel: 0.05 },
   thp_underused_split_page: { abs: 0, rel: 0 },
 };
